@@ -1,0 +1,243 @@
+"""The sessions behind the Makefile: every command line of the project is written here, once.
+
+`make NAME` builds .venv (and node_modules) when the dependency files changed, then runs
+`.venv/bin/nox -s NAME`. The sessions run inside that root .venv: nox makes no virtualenvs.
+`.venv/bin/nox --list` shows them; `-- ARGS` (or `make NAME ARGS=...`) reaches the tool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2026.10.20"
+nox.options.default_venv_backend = "none"
+# CI sets CI=true, which makes nox fail on a missing interpreter; the sessions name none anyway.
+nox.options.error_on_missing_interpreters = False
+
+ROOT = Path(__file__).resolve().parent
+SPEC = "openapi.yaml"
+CONTROL_SPEC = "mock_server/control.yaml"
+GENERATOR_CONFIG = "generator-config.yml"
+GENERATED = "generated"
+GENERATED_PACKAGE = "generated/aatrox_sms_client"
+# What mypy checks with our settings (those that exist yet); ruff checks everything but generated/.
+PROJECT_CODE = ("mock_server", "tests", "bench", "noxfile.py")
+
+# .venv/bin first on PATH, also when nox was started without activating .venv: the tools run are
+# the pinned ones, and openapi-python-client's post-hooks find the pinned ruff (without ruff on PATH
+# they are skipped with a warning, and the output is not formatted).
+os.environ["PATH"] = os.pathsep.join([str(ROOT / ".venv" / "bin"), os.environ.get("PATH", "")])
+
+
+def _npm_tool(name: str) -> str:
+    """`name@version` as pinned in package.json: npx then runs the copy `npm ci` installed."""
+    pins: dict[str, str] = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    return f"{name}@{pins[name]}"
+
+
+def _generate_into(session: nox.Session, output: Path) -> None:
+    """Generate the client project (pyproject.toml, README.md, aatrox_sms_client/) in `output`.
+
+    `--meta uv` makes `output` an installable project with its own [tool.ruff], which the
+    post-hooks use: our root [tool.ruff] cannot reach it (with `--meta none` it would).
+    """
+    session.run(
+        "openapi-python-client",
+        "generate",
+        "--path",
+        SPEC,
+        "--config",
+        GENERATOR_CONFIG,
+        "--output-path",
+        str(output),
+        "--overwrite",
+        "--meta",
+        "uv",
+        "--fail-on-warning",
+    )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by path relative to it."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _committable_files(session: nox.Session, folder: str) -> set[str]:
+    """Files under `folder` that git tracks or would add (not ignored ones such as __pycache__)."""
+    listing = session.run(
+        "git",
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--",
+        folder,
+        silent=True,
+    )
+    assert isinstance(listing, str)
+    prefix = f"{folder}/"
+    return {
+        name.removeprefix(prefix)
+        for name in listing.split("\0")
+        if name and (ROOT / name).is_file()  # a tracked file deleted from the work tree is missing
+    }
+
+
+@nox.session(default=False)
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from openapi.yaml: afterwards it holds what the generator wrote, only.
+
+    openapi-python-client's --overwrite deletes only api/ and models/, so the client is generated
+    into an empty temporary folder and generated/ is then made identical to it: changed files
+    rewritten, stray files deleted, unchanged files left alone (their mtimes too, so that make
+    does not reinstall the client).
+    """
+    with tempfile.TemporaryDirectory(prefix="aatrox-generate-") as tmp:
+        fresh = Path(tmp) / GENERATED
+        _generate_into(session, fresh)
+        wanted = _files(fresh)
+        target = ROOT / GENERATED
+        target.mkdir(exist_ok=True)
+        changed = 0
+        for name, content in wanted.items():
+            path = target / name
+            if not path.is_file() or path.read_bytes() != content:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                changed += 1
+        for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
+            name = path.relative_to(target).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif name not in wanted:
+                path.unlink()
+                changed += 1
+        session.log(f"{GENERATED}/: {len(wanted)} files, {changed} written or deleted")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail if generated/ is not exactly what `make generate` writes from openapi.yaml now."""
+    if not (ROOT / GENERATED).is_dir():
+        session.error(f"{GENERATED}/ does not exist: run `make generate` and commit it")
+    with tempfile.TemporaryDirectory(prefix="aatrox-check-") as tmp:
+        fresh = Path(tmp) / GENERATED
+        _generate_into(session, fresh)
+        wanted = _files(fresh)
+    have = _committable_files(session, GENERATED)
+    problems = [
+        *(
+            f"differs: {GENERATED}/{name}"
+            for name in sorted(wanted.keys() & have)
+            if (ROOT / GENERATED / name).read_bytes() != wanted[name]
+        ),
+        *(f"missing: {GENERATED}/{name}" for name in sorted(wanted.keys() - have)),
+        *(f"not generated (stray): {GENERATED}/{name}" for name in sorted(have - wanted.keys())),
+    ]
+    if problems:
+        for line in problems:
+            session.log(line)
+        session.error(
+            f"{GENERATED}/ is not what {SPEC} and {GENERATOR_CONFIG} generate ({len(problems)} "
+            "files): run `make generate` and commit the result; never edit generated/ by hand"
+        )
+    session.log(f"{GENERATED}/ matches a fresh generation ({len(wanted)} files)")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (lint and format), mypy, and both OpenAPI validators. Checks only; changes nothing."""
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    code = [name for name in PROJECT_CODE if (ROOT / name).exists()]
+    session.run("mypy", *code)
+    if (ROOT / GENERATED_PACKAGE).is_dir():
+        # Upstream's smoke test for generated code: plain --strict (`--config-file=` reads no
+        # config, so our own extra checks, which we could not fix there, stay out).
+        session.run("mypy", "--config-file=", "--strict", GENERATED_PACKAGE)
+    else:
+        session.warn(f"{GENERATED_PACKAGE} does not exist yet (`make generate`): not type-checked")
+    specs = [SPEC] + ([CONTROL_SPEC] if (ROOT / CONTROL_SPEC).is_file() else [])
+    session.run("openapi-spec-validator", *specs)
+    session.run(
+        "npx",
+        "--yes",
+        _npm_tool("@stoplight/spectral-cli"),
+        "lint",
+        SPEC,
+        "--ruleset",
+        ".spectral.yaml",
+        "--fail-severity=warn",
+    )
+
+
+@nox.session(default=False)
+def prism(session: nox.Session) -> None:
+    """Prism's mock of openapi.yaml on 127.0.0.1:4010 (until Ctrl-C)."""
+    session.run(
+        "npx",
+        "--yes",
+        _npm_tool("@stoplight/prism-cli"),
+        "mock",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "4010",
+        SPEC,
+        *session.posargs,
+        env={"SCARF_ANALYTICS": "false"},
+    )
+
+
+@nox.session(default=False)
+def mock(session: nox.Session) -> None:
+    """The mock server (python -m mock_server), by default on 127.0.0.1:8080 (until Ctrl-C)."""
+    session.run("python", "-m", "mock_server", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Every test under tests/ (unit, client against server, contract): hypothesis `ci` or `dev`."""
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def contract(session: nox.Session) -> None:
+    """Only the contract tests (tests/contract)."""
+    session.run("pytest", "tests/contract", *session.posargs)
+
+
+@nox.session(default=False)
+def contract_long(session: nox.Session) -> None:
+    """The contract tests, hypothesis profile "long", a fresh seed (printed, to repeat a run)."""
+    seed = secrets.randbelow(2**32)
+    session.log(f"hypothesis seed {seed}; repeat: make contract-long ARGS=--hypothesis-seed={seed}")
+    session.run(
+        "pytest",
+        "tests/contract",
+        "--hypothesis-profile=long",
+        f"--hypothesis-seed={seed}",
+        "--hypothesis-show-statistics",
+        "--timeout=0",  # no per-test limit: a long run is long on purpose
+        *session.posargs,  # after ours, so `-- --hypothesis-seed=N` wins
+    )
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmark (python -m bench)."""
+    if not (ROOT / "bench").is_dir():
+        session.error("bench/ is not written yet")
+    session.run("python", "-m", "bench", *session.posargs)
