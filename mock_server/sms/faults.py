@@ -1,0 +1,52 @@
+"""Faults a user asks for: a share of calls answered 500, and added latency.
+
+The settings live in the store's small key-value state, not in this process, so that every
+worker sharing one SQLite file obeys the same settings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+MAX_LATENCY_MS = 60_000
+_KEY = "faults"
+
+
+@dataclass(frozen=True)
+class Faults:
+    """`error_rate` is the share (0 to 1) of public calls answered 500; `latency_ms` is added."""
+
+    error_rate: float = 0.0
+    latency_ms: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError("error_rate must be between 0 and 1")
+        if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
+            raise ValueError(f"latency_ms must be between 0 and {MAX_LATENCY_MS}")
+
+
+class StateStore(Protocol):
+    def get_state(self, key: str) -> str | None: ...
+
+    def set_state(self, key: str, value: str) -> None: ...
+
+
+class FaultSwitch:
+    """Reads and sets the faults in a store's state."""
+
+    def __init__(self, state: StateStore) -> None:
+        self._state = state
+
+    def current(self) -> Faults:
+        raw = self._state.get_state(_KEY)
+        return Faults(**json.loads(raw)) if raw else Faults()
+
+    def set(self, faults: Faults) -> Faults:
+        self._state.set_state(_KEY, json.dumps(asdict(faults)))
+        return faults
+
+    def clear(self) -> Faults:
+        return self.set(Faults())

@@ -1,0 +1,21 @@
+"""Message stores: `MemoryStore` (the default) and `SqliteStore` (`--db PATH`), one protocol."""
+
+from mock_server.sms.store.base import (
+    DuplicateMessageIdError,
+    InboxPosition,
+    MessageStore,
+    NewMessage,
+    StoredMessage,
+)
+from mock_server.sms.store.memory import MemoryStore
+from mock_server.sms.store.sqlite import SqliteStore
+
+__all__ = [
+    "DuplicateMessageIdError",
+    "InboxPosition",
+    "MemoryStore",
+    "MessageStore",
+    "NewMessage",
+    "SqliteStore",
+    "StoredMessage",
+]

@@ -1,0 +1,124 @@
+"""What every message store keeps and answers; `MemoryStore` and `SqliteStore` implement it.
+
+Instants are integers: microseconds since the Unix epoch (see `mock_server.sms.instants`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.segments import Encoding
+from mock_server.sms.state import StateStore
+
+#: A position in an inbox: (arrival_at, seq) of the last message of a page.
+InboxPosition = tuple[int, int]
+
+
+class DuplicateMessageIdError(ValueError):
+    """An id that is already stored (ids are random; this means a bug, not bad luck)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to store. The store stamps its creation instant and sequence number."""
+
+    id: str
+    sender_account: str | None
+    from_addr: str
+    to_addr: str
+    text: str
+    encoding: Encoding
+    segment_count: int
+    outcome: Outcome
+    inbound: bool
+    #: Microseconds after creation at which it reaches `to_addr`'s inbox; None: never.
+    arrival_delay_us: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A stored message. Slots and int instants keep a million of them well under 1 GB."""
+
+    seq: int
+    id: str
+    sender_account: str | None
+    from_addr: str
+    to_addr: str
+    text: str
+    encoding: Encoding
+    segment_count: int
+    #: Microseconds since the epoch; never earlier than any message with a lower seq.
+    created_at: int
+    #: When it reaches `to_addr`'s inbox (microseconds since the epoch); None: never.
+    arrival_at: int | None
+    outcome: Outcome
+    inbound: bool
+
+
+Now = Callable[[], datetime]
+
+
+class MessageStore(StateStore, Protocol):
+    """Messages, their indexes, and the shared control state.
+
+    `add` and `inbox` take the clock as a function and read it while holding the store's write
+    lock. That is what makes paging exact while messages arrive, also across threads and worker
+    processes: a message not yet committed when an inbox is read gets a creation instant (hence
+    an arrival) at or after the reader's now and a higher seq, so it sorts after every message
+    the reader returned and can never fall behind a cursor already handed out.
+    """
+
+    def add(
+        self, messages: Sequence[NewMessage], visible_to: Sequence[Sequence[str]], now: Now
+    ) -> list[StoredMessage]:
+        """Store all of `messages` or none of them, in order, with increasing `seq`.
+
+        They share one creation instant: `now()`, raised if need be to the newest stored
+        message's, so that creation order and seq order agree even if the wall clock steps
+        back. `visible_to[i]` names the accounts (those without `"*"`; they see everything
+        anyway) whose history lists `messages[i]`.
+        """
+        ...
+
+    def get(self, id: str) -> StoredMessage | None: ...
+
+    def inbox(
+        self,
+        to_addr: str,
+        now: Now,
+        after: InboxPosition | None,
+        limit: int,
+        from_addr: str | None = None,
+    ) -> list[StoredMessage]:
+        """Up to `limit` messages that reached `to_addr` by `now()`, ordered by
+        (arrival_at, seq), strictly after `after`; only those from `from_addr` if given."""
+        ...
+
+    def history(
+        self,
+        account: str | None,
+        after_seq: int | None,
+        limit: int,
+        since: int | None = None,
+        until: int | None = None,
+    ) -> list[StoredMessage]:
+        """Up to `limit` messages visible to `account` in seq order, with seq > `after_seq` and
+        `since <= created_at < until`. `account=None` means every message (an account owning
+        `"*"`), read from the global order instead of a per-account index."""
+        ...
+
+    def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
+        """Every stored message in seq order, optionally only from / to one number."""
+        ...
+
+    def count(self) -> int: ...
+
+    def reset(self) -> None:
+        """Forget every message (the control state stays; seqs are never reused)."""
+        ...
+
+    def close(self) -> None: ...

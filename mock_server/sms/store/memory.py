@@ -1,0 +1,196 @@
+"""The default store: plain dicts and sorted lists in this process's memory.
+
+Every query is answered from an index, never by a scan of all messages: by id from a dict;
+an inbox from that recipient's list (or that recipient-and-sender's list) sorted by
+(arrival_at, seq), with bisect; a history from the account's own list in seq order, or from the
+global list for accounts owning "*" (so the busiest account costs no extra memory).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Sequence
+
+from mock_server.sms.instants import to_us
+from mock_server.sms.store.base import (
+    DuplicateMessageIdError,
+    InboxPosition,
+    NewMessage,
+    Now,
+    StoredMessage,
+)
+
+
+def _inbox_key(message: StoredMessage) -> tuple[int, int]:
+    # Inbox lists hold only messages that arrive, so arrival_at is never None here; `or 0`
+    # only satisfies the type (and maps 0 to 0).
+    return message.arrival_at or 0, message.seq
+
+
+def _arrival(message: StoredMessage) -> int:
+    return message.arrival_at or 0
+
+
+def _seq(message: StoredMessage) -> int:
+    return message.seq
+
+
+def _created(message: StoredMessage) -> int:
+    return message.created_at
+
+
+def _insert(inbox: list[StoredMessage], message: StoredMessage) -> None:
+    # Arrivals come nearly in order (creation + a fixed delay), so this is almost always append.
+    if not inbox or _inbox_key(inbox[-1]) <= _inbox_key(message):
+        inbox.append(message)
+    else:
+        insort(inbox, message, key=_inbox_key)
+
+
+class MemoryStore:
+    """A `MessageStore` in memory; safe to share between threads (one re-entrant lock)."""
+
+    def __init__(self) -> None:
+        # Re-entrant: `add` and `inbox` call the clock under the lock, and a manual clock reads
+        # its instant from this very store.
+        self._lock = threading.RLock()
+        self._state: dict[str, str] = {}
+        self._next_seq = 1
+        self._all: list[StoredMessage] = []
+        self._by_id: dict[str, StoredMessage] = {}
+        self._inboxes: dict[str, list[StoredMessage]] = {}
+        self._inboxes_from: dict[str, dict[str, list[StoredMessage]]] = {}
+        self._visible: dict[str, list[StoredMessage]] = {}
+
+    # -- control state ----------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        with self._lock:
+            return self._state.get(key)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._lock:
+            self._state[key] = value
+
+    def delete_state(self, key: str) -> None:
+        with self._lock:
+            self._state.pop(key, None)
+
+    def update_state(self, key: str, update: Callable[[str | None], str]) -> str:
+        with self._lock:
+            value = update(self._state.get(key))
+            self._state[key] = value
+            return value
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def add(
+        self, messages: Sequence[NewMessage], visible_to: Sequence[Sequence[str]], now: Now
+    ) -> list[StoredMessage]:
+        if len(messages) != len(visible_to):
+            raise ValueError("one visibility list per message")
+        with self._lock:
+            ids = [message.id for message in messages]
+            if len(set(ids)) != len(ids) or any(id_ in self._by_id for id_ in ids):
+                raise DuplicateMessageIdError("a message id is already stored")
+            created = to_us(now())
+            if self._all:
+                created = max(created, self._all[-1].created_at)
+            pairs = zip(messages, visible_to, strict=True)
+            return [self._store(new, names, created) for new, names in pairs]
+
+    def _store(self, new: NewMessage, names: Sequence[str], created: int) -> StoredMessage:
+        # Interned numbers and account names: a million messages between a few numbers hold a
+        # few strings, not millions of copies.
+        intern = sys.intern
+        sender = None if new.sender_account is None else intern(new.sender_account)
+        arrival = None if new.arrival_delay_us is None else created + new.arrival_delay_us
+        message = StoredMessage(
+            seq=self._next_seq,
+            id=new.id,
+            sender_account=sender,
+            from_addr=intern(new.from_addr),
+            to_addr=intern(new.to_addr),
+            text=new.text,
+            encoding=new.encoding,
+            segment_count=new.segment_count,
+            created_at=created,
+            arrival_at=arrival,
+            outcome=new.outcome,
+            inbound=new.inbound,
+        )
+        self._next_seq += 1
+        self._all.append(message)
+        self._by_id[message.id] = message
+        if arrival is not None:
+            _insert(self._inboxes.setdefault(message.to_addr, []), message)
+            by_sender = self._inboxes_from.setdefault(message.to_addr, {})
+            _insert(by_sender.setdefault(message.from_addr, []), message)
+        for name in dict.fromkeys(names):
+            self._visible.setdefault(intern(name), []).append(message)
+        return message
+
+    def get(self, id: str) -> StoredMessage | None:
+        with self._lock:
+            return self._by_id.get(id)
+
+    def inbox(
+        self,
+        to_addr: str,
+        now: Now,
+        after: InboxPosition | None,
+        limit: int,
+        from_addr: str | None = None,
+    ) -> list[StoredMessage]:
+        with self._lock:
+            now_us = to_us(now())
+            if from_addr is None:
+                inbox = self._inboxes.get(to_addr, [])
+            else:
+                inbox = self._inboxes_from.get(to_addr, {}).get(from_addr, [])
+            start = 0 if after is None else bisect_right(inbox, after, key=_inbox_key)
+            end = bisect_right(inbox, now_us, key=_arrival)
+            return inbox[start : min(end, start + limit)]
+
+    def history(
+        self,
+        account: str | None,
+        after_seq: int | None,
+        limit: int,
+        since: int | None = None,
+        until: int | None = None,
+    ) -> list[StoredMessage]:
+        with self._lock:
+            listed = self._all if account is None else self._visible.get(account, [])
+            start = 0 if after_seq is None else bisect_right(listed, after_seq, key=_seq)
+            # created_at never decreases with seq (see `add`), so the bounds are bisectable too.
+            if since is not None:
+                start = max(start, bisect_left(listed, since, key=_created))
+            end = len(listed) if until is None else bisect_left(listed, until, key=_created)
+            return listed[start : min(end, start + limit)]
+
+    def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
+        with self._lock:
+            return [
+                message
+                for message in self._all
+                if (from_addr is None or message.from_addr == from_addr)
+                and (to_addr is None or message.to_addr == to_addr)
+            ]
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._all)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._all = []
+            self._by_id = {}
+            self._inboxes = {}
+            self._inboxes_from = {}
+            self._visible = {}
+
+    def close(self) -> None:
+        """Nothing to release."""

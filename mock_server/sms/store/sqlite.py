@@ -1,0 +1,321 @@
+"""The durable store (`--db PATH`): one SQLite file, shareable by several worker processes.
+
+Durability: WAL journal with `synchronous=FULL`, so a send that was answered 200 was committed
+and fsynced first and survives `kill -9` (and a power cut). Concurrency: one connection per
+thread (and per process: a forked child opens its own); writers and inbox readers take SQLite's
+write lock with BEGIN IMMEDIATE, which is what keeps paging exact across processes (see
+`MessageStore`). Indexes: `id` (unique), `(to_addr, arrival_at, seq)` and
+`(to_addr, from_addr, arrival_at, seq)` for inboxes, `created_at` for history bounds, and a
+`visibility (account, seq)` table for per-account history.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mock_server.sms.instants import to_us
+from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.segments import Encoding
+from mock_server.sms.store.base import (
+    DuplicateMessageIdError,
+    InboxPosition,
+    NewMessage,
+    Now,
+    StoredMessage,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: never reused, also after reset
+        id TEXT NOT NULL UNIQUE,
+        sender_account TEXT,
+        from_addr TEXT NOT NULL,
+        to_addr TEXT NOT NULL,
+        text TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        segment_count INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        arrival_at INTEGER,
+        outcome TEXT NOT NULL,
+        inbound INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS messages_inbox ON messages (to_addr, arrival_at, seq)",
+    """CREATE INDEX IF NOT EXISTS messages_inbox_from
+        ON messages (to_addr, from_addr, arrival_at, seq)""",
+    "CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at)",
+    """CREATE TABLE IF NOT EXISTS visibility (
+        account TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (account, seq)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID""",
+)
+
+_COLUMNS = (
+    "seq, id, sender_account, from_addr, to_addr, text, encoding, segment_count, created_at,"
+    " arrival_at, outcome, inbound"
+)
+_M_COLUMNS = ", ".join(f"m.{column.strip()}" for column in _COLUMNS.split(","))
+# "No bound" for seq ranges computed in SQL.
+_END = 1 << 62
+
+
+def _encoding(value: str) -> Encoding:
+    if value == "gsm7":
+        return "gsm7"
+    if value == "ucs2":
+        return "ucs2"
+    raise ValueError(f"unknown encoding {value!r} in the database")
+
+
+def _message(row: tuple[Any, ...]) -> StoredMessage:
+    return StoredMessage(
+        seq=row[0],
+        id=row[1],
+        sender_account=row[2],
+        from_addr=row[3],
+        to_addr=row[4],
+        text=row[5],
+        encoding=_encoding(row[6]),
+        segment_count=row[7],
+        created_at=row[8],
+        arrival_at=row[9],
+        outcome=Outcome(row[10]),
+        inbound=bool(row[11]),
+    )
+
+
+class SqliteStore:
+    """A `MessageStore` in an SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_s: float = 30.0) -> None:
+        self._path = str(path)
+        self._timeout = busy_timeout_s
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise RuntimeError(f"{self._path}: unknown schema version {version}")
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # -- connections and transactions -------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            # isolation_level=None: no implicit transactions; we say BEGIN and COMMIT ourselves.
+            # check_same_thread=False only so that close() may close every thread's connection.
+            conn = sqlite3.connect(
+                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            local.conn, local.pid = conn, os.getpid()
+            with self._opened_lock:
+                self._opened.append(conn)
+        conn_: sqlite3.Connection = local.conn
+        return conn_
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE), or the one this thread already has open."""
+        conn = self._conn()
+        if conn.in_transaction:  # nested: a manual clock read from inside add() or inbox()
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()  # a no-op when the failed statement already ended the transaction
+            raise
+
+    # -- control state ----------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    def delete_state(self, key: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM state WHERE key = ?", (key,))
+
+    def update_state(self, key: str, update: Callable[[str | None], str]) -> str:
+        with self._write() as conn:
+            value = update(self.get_state(key))
+            conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+            return value
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def add(
+        self, messages: Sequence[NewMessage], visible_to: Sequence[Sequence[str]], now: Now
+    ) -> list[StoredMessage]:
+        if len(messages) != len(visible_to):
+            raise ValueError("one visibility list per message")
+        stored: list[StoredMessage] = []
+        try:
+            with self._write() as conn:
+                created = to_us(now())
+                last = conn.execute(
+                    "SELECT created_at FROM messages ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                if last is not None:
+                    created = max(created, last[0])
+                for new, names in zip(messages, visible_to, strict=True):
+                    stored.append(self._insert(conn, new, names, created))
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateMessageIdError("a message id is already stored") from exc
+        return stored
+
+    @staticmethod
+    def _insert(
+        conn: sqlite3.Connection, new: NewMessage, names: Sequence[str], created: int
+    ) -> StoredMessage:
+        arrival = None if new.arrival_delay_us is None else created + new.arrival_delay_us
+        values = (
+            new.id,
+            new.sender_account,
+            new.from_addr,
+            new.to_addr,
+            new.text,
+            new.encoding,
+            new.segment_count,
+            created,
+            arrival,
+            new.outcome.value,
+            int(new.inbound),
+        )
+        cursor = conn.execute(
+            f"INSERT INTO messages ({_COLUMNS.removeprefix('seq, ')})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        seq = cursor.lastrowid
+        assert seq is not None
+        conn.executemany(
+            "INSERT INTO visibility (account, seq) VALUES (?, ?)",
+            [(name, seq) for name in dict.fromkeys(names)],
+        )
+        return _message((seq, *values))
+
+    def get(self, id: str) -> StoredMessage | None:
+        row = (
+            self._conn().execute(f"SELECT {_COLUMNS} FROM messages WHERE id = ?", (id,)).fetchone()
+        )
+        return None if row is None else _message(row)
+
+    def inbox(
+        self,
+        to_addr: str,
+        now: Now,
+        after: InboxPosition | None,
+        limit: int,
+        from_addr: str | None = None,
+    ) -> list[StoredMessage]:
+        where = ["to_addr = ?", "arrival_at <= ?"]
+        after_args: tuple[int, ...] = ()
+        if from_addr is not None:
+            where.insert(1, "from_addr = ?")
+        if after is not None:
+            where.append("(arrival_at, seq) > (?, ?)")
+            after_args = after
+        sql = (
+            f"SELECT {_COLUMNS} FROM messages WHERE {' AND '.join(where)}"
+            " ORDER BY arrival_at, seq LIMIT ?"
+        )
+        # The write lock, so that no send is half-way between reading the clock and committing
+        # while we read ours (see MessageStore).
+        with self._write() as conn:
+            now_us = to_us(now())
+            senders = () if from_addr is None else (from_addr,)
+            rows = conn.execute(sql, (to_addr, *senders, now_us, *after_args, limit)).fetchall()
+        return [_message(row) for row in rows]
+
+    def history(
+        self,
+        account: str | None,
+        after_seq: int | None,
+        limit: int,
+        since: int | None = None,
+        until: int | None = None,
+    ) -> list[StoredMessage]:
+        # created_at never decreases with seq (see `add`), so since/until become a seq range,
+        # found through the created_at index; one statement, so one consistent snapshot.
+        # The first seq created at or after an instant: the head of the created_at index (seq
+        # order and created_at order agree), so O(log n), not a walk over older messages.
+        first = (
+            "coalesce((SELECT seq FROM messages WHERE created_at >= ?"
+            " ORDER BY created_at, seq LIMIT 1), ?)"
+        )
+        args: list[object] = [after_seq or 0]
+        bounds = ""
+        if since is not None:
+            bounds += f" AND {{seq}} >= {first}"
+            args += [since, _END]
+        if until is not None:
+            bounds += f" AND {{seq}} < {first}"
+            args += [until, _END]
+        if account is None:
+            sql = (
+                f"SELECT {_COLUMNS} FROM messages WHERE seq > ?{bounds.format(seq='seq')}"
+                " ORDER BY seq LIMIT ?"
+            )
+        else:
+            sql = (
+                f"SELECT {_M_COLUMNS} FROM visibility v JOIN messages m ON m.seq = v.seq"
+                f" WHERE v.account = ? AND v.seq > ?{bounds.format(seq='v.seq')}"
+                " ORDER BY v.seq LIMIT ?"
+            )
+            args.insert(0, account)
+        rows = self._conn().execute(sql, (*args, limit)).fetchall()
+        return [_message(row) for row in rows]
+
+    def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
+        where = ["1"]
+        args: list[str] = []
+        if from_addr is not None:
+            where.append("from_addr = ?")
+            args.append(from_addr)
+        if to_addr is not None:
+            where.append("to_addr = ?")
+            args.append(to_addr)
+        sql = f"SELECT {_COLUMNS} FROM messages WHERE {' AND '.join(where)} ORDER BY seq"
+        return [_message(row) for row in self._conn().execute(sql, args).fetchall()]
+
+    def count(self) -> int:
+        count: int = self._conn().execute("SELECT count(*) FROM messages").fetchone()[0]
+        return count
+
+    def reset(self) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM visibility")
+            conn.execute("DELETE FROM messages")
+
+    def close(self) -> None:
+        """Close every thread's connection; the store reopens lazily if used again."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        self._local = threading.local()
+        for conn in opened:
+            conn.close()

@@ -1,0 +1,1 @@
+"""Unit tests of `mock_server.sms`: the SMS rules, without HTTP."""

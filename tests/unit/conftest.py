@@ -1,0 +1,55 @@
+"""Fixtures shared by the unit tests: each store kind, and a service on a manual clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from mock_server.sms.clock import ManualClock
+from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
+from mock_server.sms.service import SmsService
+from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+
+StoreFactory = Callable[[], MessageStore]
+
+MANUAL_CONFIG_YAML = DEFAULT_CONFIG_YAML.replace("clock: real", "clock: manual")
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Opens a store of one kind; for SQLite every call opens the same file again."""
+    opened: list[MessageStore] = []
+
+    def open_store() -> MessageStore:
+        store: MessageStore = (
+            MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "sms.db")
+        )
+        opened.append(store)
+        return store
+
+    yield open_store
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> MessageStore:
+    return store_factory()
+
+
+@pytest.fixture
+def config() -> Config:
+    """The built-in config, on a manual clock."""
+    return load_config(MANUAL_CONFIG_YAML)
+
+
+@pytest.fixture
+def clock(store: MessageStore) -> ManualClock:
+    return ManualClock(store)
+
+
+@pytest.fixture
+def service(config: Config, store: MessageStore, clock: ManualClock) -> SmsService:
+    return SmsService(config, store, clock)

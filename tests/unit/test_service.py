@@ -1,0 +1,416 @@
+"""The use cases, on a manual clock, over both stores."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from mock_server.sms.accounts import Account
+from mock_server.sms.clock import ClockNotAdjustableError, ManualClock, RealClock
+from mock_server.sms.config import Config
+from mock_server.sms.lifecycle import Status
+from mock_server.sms.service import (
+    FieldError,
+    InvalidCursor,
+    MessageView,
+    NotFound,
+    NotOwned,
+    SimulatedServerError,
+    SmsService,
+    ValidationFailed,
+)
+from mock_server.sms.store import MessageStore
+
+ACME_1, ACME_2 = "+61491570156", "+61491570157"  # owned by acme (and dev, which owns "*")
+OTHER = "+61491570158"  # owned by dev only
+UNDELIVERED, FAILED, SERVER_ERROR = "+61491570006", "+61491570110", "+61491570737"
+ACME_DISCLAIMER = "Acme Pty Ltd. Reply STOP to opt out."
+DEFAULT_DISCLAIMER = "Reply STOP to opt out."
+
+
+def _account(config: Config, token: str) -> Account:
+    account = config.accounts.authenticate(token)
+    assert account is not None
+    return account
+
+
+@pytest.fixture
+def acme(config: Config) -> Account:
+    return _account(config, "acme-token")
+
+
+@pytest.fixture
+def dev(config: Config) -> Account:
+    return _account(config, "dev-token")
+
+
+def _fields(raised: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
+    return [error.field for error in raised.value.errors]
+
+
+# -- send -----------------------------------------------------------------------------------
+
+
+def test_send_stores_a_queued_message(service: SmsService, acme: Account) -> None:
+    view = service.send(acme, ACME_1, OTHER, "Hello")
+    assert view.id.startswith("msg_")
+    assert len(view.id) == 28
+    assert (view.from_addr, view.to_addr, view.text) == (ACME_1, OTHER, "Hello")
+    assert view.status is Status.QUEUED
+    assert view.status_at == view.created_at == service.now()
+    assert (view.encoding, view.segment_count) == ("gsm7", 1)
+    assert view.direction == "outbound"
+    assert service.details(acme, view.id) == view
+
+
+def test_send_from_a_number_the_account_does_not_own_is_not_owned(
+    service: SmsService, acme: Account
+) -> None:
+    with pytest.raises(NotOwned, match=re.escape(OTHER)):
+        service.send(acme, OTHER, ACME_1, "Hello")
+    assert service.all_messages() == []
+
+
+def test_send_validates_every_field_before_ownership(service: SmsService, acme: Account) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        service.send(acme, "0491570156", "+1", "")
+    assert _fields(raised) == ["from", "to", "text"]
+
+
+def test_send_refuses_text_over_1600_characters(service: SmsService, acme: Account) -> None:
+    service.send(acme, ACME_1, OTHER, "a" * 1600)
+    with pytest.raises(ValidationFailed) as raised:
+        service.send(acme, ACME_1, OTHER, "a" * 1601)
+    assert raised.value.errors == [FieldError("text", "is 1601 characters long; at most 1600")]
+
+
+def test_send_refuses_an_unpaired_surrogate(service: SmsService, acme: Account) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        service.send(acme, ACME_1, OTHER, "broken \ud83d")
+    assert _fields(raised) == ["text"]
+
+
+def test_send_counts_segments_of_the_stored_text(service: SmsService, acme: Account) -> None:
+    view = service.send(acme, ACME_1, OTHER, "😀" * 36)
+    assert (view.encoding, view.segment_count) == ("ucs2", 2)
+
+
+# -- disclaimers ----------------------------------------------------------------------------
+
+
+def test_disclaimer_of_the_sender_is_appended(service: SmsService, acme: Account) -> None:
+    view = service.send(acme, ACME_1, OTHER, "Hi", disclaimer=True)
+    assert view.text == f"Hi\n{ACME_DISCLAIMER}"
+
+
+def test_default_disclaimer_for_senders_without_one(service: SmsService, acme: Account) -> None:
+    view = service.send(acme, ACME_2, OTHER, "Hi", disclaimer=True)
+    assert view.text == f"Hi\n{DEFAULT_DISCLAIMER}"
+
+
+def test_disclaimer_counts_toward_the_1600_limit(service: SmsService, acme: Account) -> None:
+    room = 1600 - 1 - len(ACME_DISCLAIMER)
+    assert len(service.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True).text) == 1600
+    with pytest.raises(ValidationFailed) as raised:
+        service.send(acme, ACME_1, OTHER, "a" * (room + 1), disclaimer=True)
+    assert raised.value.errors == [
+        FieldError("text", "is 1601 characters long with its disclaimer; at most 1600")
+    ]
+
+
+def test_disclaimer_can_add_a_segment(service: SmsService, acme: Account) -> None:
+    text = "a" * (160 - 1 - len(ACME_DISCLAIMER))
+    assert service.send(acme, ACME_1, OTHER, text, disclaimer=True).segment_count == 1
+    assert service.send(acme, ACME_1, OTHER, text + "a", disclaimer=True).segment_count == 2
+
+
+# -- bulk -----------------------------------------------------------------------------------
+
+
+def test_bulk_sends_one_message_per_recipient_in_order(service: SmsService, acme: Account) -> None:
+    recipients = [f"+614915701{n:02d}" for n in range(60, 90)]
+    views = service.send_bulk(acme, ACME_1, recipients, "Reminder")
+    assert [view.to_addr for view in views] == recipients
+    assert len({view.id for view in views}) == len(recipients)
+    assert all(view.status is Status.QUEUED for view in views)
+
+
+def test_bulk_is_all_or_nothing_and_names_the_bad_index(service: SmsService, acme: Account) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        service.send_bulk(acme, ACME_1, [OTHER, ACME_2, "+12", OTHER], "Hi")
+    assert raised.value.errors == [
+        FieldError("to[2]", "'+12' is not an E.164 number (+ then 8-15 digits)"),
+        FieldError("to[3]", "repeats to[0]"),
+    ]
+    assert service.all_messages() == []
+
+
+@pytest.mark.parametrize("count", [0, 1001])
+def test_bulk_needs_1_to_1000_recipients(service: SmsService, acme: Account, count: int) -> None:
+    recipients = [f"+6148157{n:04d}" for n in range(count)]
+    with pytest.raises(ValidationFailed) as raised:
+        service.send_bulk(acme, ACME_1, recipients, "Hi")
+    assert _fields(raised) == ["to"]
+    assert service.all_messages() == []
+
+
+def test_bulk_of_1000_is_accepted(service: SmsService, acme: Account) -> None:
+    recipients = [f"+6148157{n:04d}" for n in range(1000)]
+    assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == 1000
+    assert len(service.all_messages()) == 1000
+
+
+def test_bulk_from_a_foreign_number_is_not_owned(service: SmsService, acme: Account) -> None:
+    with pytest.raises(NotOwned):
+        service.send_bulk(acme, OTHER, [ACME_1], "Hi")
+    assert service.all_messages() == []
+
+
+# -- outcomes -------------------------------------------------------------------------------
+
+
+def test_server_error_outcome_stores_nothing(service: SmsService, acme: Account) -> None:
+    with pytest.raises(SimulatedServerError):
+        service.send(acme, ACME_1, SERVER_ERROR, "Hi")
+    with pytest.raises(SimulatedServerError, match=r"to\[1\]"):
+        service.send_bulk(acme, ACME_1, [OTHER, SERVER_ERROR], "Hi")
+    assert service.all_messages() == []
+
+
+def test_validation_comes_before_the_simulated_server_error(
+    service: SmsService, acme: Account
+) -> None:
+    with pytest.raises(ValidationFailed):
+        service.send_bulk(acme, ACME_1, [SERVER_ERROR, "bad"], "Hi")
+
+
+def test_lifecycle_follows_the_clock_per_outcome(
+    service: SmsService, acme: Account, clock: ManualClock
+) -> None:
+    delivered = service.send(acme, ACME_1, OTHER, "Hi")
+    undelivered = service.send(acme, ACME_1, UNDELIVERED, "Hi")
+    failed = service.send(acme, ACME_1, FAILED, "Hi")
+
+    def statuses() -> list[Status]:
+        return [service.details(acme, v.id).status for v in (delivered, undelivered, failed)]
+
+    assert statuses() == [Status.QUEUED] * 3
+    clock.advance(0.5)
+    assert statuses() == [Status.SENT, Status.SENT, Status.FAILED]
+    clock.advance(0.5)
+    assert statuses() == [Status.DELIVERED, Status.UNDELIVERED, Status.FAILED]
+    assert service.details(acme, delivered.id).status_at == delivered.created_at + timedelta(
+        seconds=1
+    )
+
+
+# -- details: 403 versus 404 ----------------------------------------------------------------
+
+
+def test_details_of_an_unknown_id_is_not_found(service: SmsService, acme: Account) -> None:
+    with pytest.raises(NotFound):
+        service.details(acme, "msg_000000000000000000000000")
+    with pytest.raises(NotFound):
+        service.details(acme, "not-an-id")
+
+
+def test_details_of_someone_elses_message_is_not_found_like_an_unknown_id(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    theirs = service.send(dev, OTHER, "+61491570199", "private")
+    with pytest.raises(NotFound) as raised:
+        service.details(acme, theirs.id)
+    assert "private" not in str(raised.value)
+    assert service.details(dev, theirs.id).text == "private"
+
+
+def test_details_of_a_message_to_an_owned_number_is_visible(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    to_acme = service.send(dev, OTHER, ACME_2, "for acme")
+    view = service.details(acme, to_acme.id)
+    assert view.direction == "inbound"
+    assert service.details(dev, to_acme.id).direction == "outbound"
+
+
+# -- receive --------------------------------------------------------------------------------
+
+
+def test_receive_lists_delivered_and_injected_messages_oldest_first(
+    service: SmsService, acme: Account, dev: Account, clock: ManualClock
+) -> None:
+    sent = service.send(dev, OTHER, ACME_1, "sent to acme")
+    assert service.receive(acme, ACME_1, None, 100, None).items == ()  # not delivered yet
+    clock.advance(0.5)
+    injected = service.inject_inbound("+61400000000", ACME_1, "from outside")
+    clock.advance(0.5)
+    page = service.receive(acme, ACME_1, None, 100, None)
+    assert [v.id for v in page.items] == [injected.id, sent.id]
+    assert [v.status for v in page.items] == [Status.RECEIVED, Status.DELIVERED]
+    assert page.next_cursor is None
+
+
+def test_receive_never_lists_undelivered_or_failed(
+    service: SmsService, dev: Account, clock: ManualClock
+) -> None:
+    service.send(dev, OTHER, UNDELIVERED, "Hi")
+    service.send(dev, OTHER, FAILED, "Hi")
+    clock.advance(60)
+    assert service.receive(dev, UNDELIVERED, None, 100, None).items == ()
+    assert service.receive(dev, FAILED, None, 100, None).items == ()
+
+
+def test_receive_for_a_number_not_owned_is_not_owned(service: SmsService, acme: Account) -> None:
+    with pytest.raises(NotOwned):
+        service.receive(acme, OTHER, None, 100, None)
+
+
+def test_receive_validates_its_parameters(service: SmsService, acme: Account) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        service.receive(acme, "nope", "+1", 0, None)
+    assert _fields(raised) == ["to", "from", "limit"]
+    with pytest.raises(ValidationFailed):
+        service.receive(acme, ACME_1, None, 1001, None)
+
+
+def test_receive_filters_by_sender(service: SmsService, acme: Account) -> None:
+    from_a = service.inject_inbound("+61400000001", ACME_1, "a")
+    service.inject_inbound("+61400000002", ACME_1, "b")
+    page = service.receive(acme, ACME_1, "+61400000001", 100, None)
+    assert [v.id for v in page.items] == [from_a.id]
+
+
+def test_receive_pages_with_cursors_to_the_end(service: SmsService, acme: Account) -> None:
+    sent = [service.inject_inbound("+61400000001", ACME_1, str(n)).id for n in range(5)]
+    seen: list[str] = []
+    cursor = None
+    for _ in range(10):
+        page = service.receive(acme, ACME_1, None, 2, cursor)
+        seen += [v.id for v in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == sent
+
+
+def test_a_receive_cursor_is_refused_by_another_listing(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    for n in range(3):
+        service.inject_inbound("+61400000001", ACME_1, str(n))
+    cursor = service.receive(acme, ACME_1, None, 1, None).next_cursor
+    assert cursor is not None
+    with pytest.raises(InvalidCursor):
+        service.receive(acme, ACME_2, None, 1, cursor)  # another inbox
+    with pytest.raises(InvalidCursor):
+        service.receive(dev, ACME_1, None, 1, cursor)  # another account
+    with pytest.raises(InvalidCursor):
+        service.receive(acme, ACME_1, "+61400000001", 1, cursor)  # another filter
+    with pytest.raises(InvalidCursor):
+        service.history(acme, 1, cursor)  # another endpoint
+    with pytest.raises(InvalidCursor):
+        service.receive(acme, ACME_1, None, 1, cursor[:-2] + "AA")
+
+
+def test_a_cursor_survives_a_new_service_on_the_same_store(
+    config: Config, store: MessageStore, clock: ManualClock, acme: Account
+) -> None:
+    """Every worker builds its own service; the cursor secret is shared through the store."""
+    first = SmsService(config, store, clock)
+    for n in range(3):
+        first.inject_inbound("+61400000001", ACME_1, str(n))
+    cursor = first.receive(acme, ACME_1, None, 1, None).next_cursor
+    second = SmsService(config, store, clock)
+    assert len(second.receive(acme, ACME_1, None, 5, cursor).items) == 2
+
+
+# -- history --------------------------------------------------------------------------------
+
+
+def test_history_shows_sent_and_received_with_direction(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    mine = service.send(acme, ACME_1, OTHER, "mine")
+    to_me = service.send(dev, OTHER, ACME_2, "to me")
+    service.send(dev, OTHER, "+61491570199", "not for acme")
+    injected = service.inject_inbound("+61400000001", ACME_1, "outside")
+    page = service.history(acme, 100, None)
+    assert [(v.id, v.direction) for v in page.items] == [
+        (mine.id, "outbound"),
+        (to_me.id, "inbound"),
+        (injected.id, "inbound"),
+    ]
+    assert len(service.history(dev, 100, None).items) == 4  # "*" sees everything
+
+
+def test_history_pages_and_bounds(service: SmsService, acme: Account, clock: ManualClock) -> None:
+    views: list[MessageView] = []
+    for _ in range(5):
+        views.append(service.send(acme, ACME_1, OTHER, "x"))
+        clock.advance(1)
+    since, until = views[1].created_at, views[4].created_at
+    first = service.history(acme, 2, None, since, until)
+    assert [v.id for v in first.items] == [views[1].id, views[2].id]
+    assert first.next_cursor is not None
+    rest = service.history(acme, 2, first.next_cursor, since, until)
+    assert [v.id for v in rest.items] == [views[3].id]
+    assert rest.next_cursor is None
+    with pytest.raises(InvalidCursor):
+        service.history(acme, 2, first.next_cursor, since, None)  # other bounds, other listing
+
+
+# -- control --------------------------------------------------------------------------------
+
+
+def test_inject_inbound_is_received_and_visible_to_the_owner(
+    service: SmsService, acme: Account
+) -> None:
+    view = service.inject_inbound("+61400000001", ACME_1, "Hi")
+    assert view.status is Status.RECEIVED
+    assert view.direction == "inbound"
+    assert service.details(acme, view.id).status is Status.RECEIVED
+
+
+def test_inject_inbound_validates(service: SmsService) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        service.inject_inbound("x", "y", "")
+    assert _fields(raised) == ["from", "to", "text"]
+
+
+def test_all_messages_lists_every_account_with_filters(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    a = service.send(acme, ACME_1, OTHER, "a")
+    b = service.send(dev, OTHER, ACME_1, "b")
+    assert [v.id for v in service.all_messages()] == [a.id, b.id]
+    assert [v.id for v in service.all_messages(from_addr=OTHER)] == [b.id]
+    assert [v.id for v in service.all_messages(to_addr=OTHER)] == [a.id]
+
+
+def test_reset_forgets_messages_and_brings_the_clock_back(
+    service: SmsService, acme: Account, clock: ManualClock
+) -> None:
+    real_now = clock.now()
+    sent = service.send(acme, ACME_1, OTHER, "a")
+    service.advance_clock(3600)
+    service.reset()
+    assert service.all_messages() == []
+    with pytest.raises(NotFound):
+        service.details(acme, sent.id)
+    assert abs(clock.now() - real_now) < timedelta(seconds=60)
+
+
+def test_advance_clock_returns_the_new_now_and_refuses_negative(service: SmsService) -> None:
+    start = service.now()
+    assert service.advance_clock(2.5) == start + timedelta(seconds=2.5)
+    with pytest.raises(ValidationFailed) as raised:
+        service.advance_clock(-1)
+    assert _fields(raised) == ["seconds"]
+
+
+def test_a_real_clock_cannot_be_advanced(config: Config, store: MessageStore) -> None:
+    service = SmsService(config, store, RealClock())
+    with pytest.raises(ClockNotAdjustableError):
+        service.advance_clock(1)
