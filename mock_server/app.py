@@ -1,0 +1,79 @@
+"""The one app factory: `create_app(config)` is what the command line, the tests and
+schemathesis all serve."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolver
+
+from mock_server.http import errors
+from mock_server.http.auth import bearer_handler
+from mock_server.http.handlers import ControlApi, PublicApi
+from mock_server.http.middleware import BodyLimitMiddleware, FaultMiddleware
+from mock_server.http.validation import validator_map
+from mock_server.sms.clock import Clock, ManualClock, RealClock
+from mock_server.sms.config import Config, default_config
+from mock_server.sms.faults import FaultSwitch
+from mock_server.sms.service import SmsService
+from mock_server.sms.store import MemoryStore, MessageStore
+
+ROOT = Path(__file__).resolve().parent
+PUBLIC_SPEC = ROOT.parent / "openapi.yaml"
+CONTROL_SPEC = ROOT / "control.yaml"
+CONTROL_BASE = "/_mock"
+
+
+def _snake(operation_id: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
+
+
+def _resolver(handlers: object) -> Resolver:
+    """operationId `sendSms` -> `handlers.send_sms`: the contract names no Python paths."""
+    return Resolver(function_resolver=lambda operation_id: getattr(handlers, _snake(operation_id)))
+
+
+def create_app(
+    config: Config | None = None,
+    *,
+    store: MessageStore | None = None,
+    validate_responses: bool = False,
+) -> AsyncApp:
+    """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
+
+    `validate_responses` makes connexion check every answer against the spec; the tests turn it
+    on, serving leaves it off since the contract tests already hold the answers to the spec.
+    """
+    config = config or default_config()
+    store = store or MemoryStore()
+    clock: Clock = ManualClock(store) if config.clock == "manual" else RealClock()
+    service = SmsService(config, store, clock)
+    faults = FaultSwitch(store)
+
+    app = AsyncApp(
+        __name__,
+        security_map={"bearer": bearer_handler(config.accounts)},
+        validator_map=validator_map(),
+    )
+    options: dict[str, Any] = {
+        "strict_validation": True,
+        "validate_responses": validate_responses,
+        "pythonic_params": True,
+    }
+    app.add_api(PUBLIC_SPEC, resolver=_resolver(PublicApi(service)), **options)
+    app.add_api(
+        CONTROL_SPEC,
+        base_path=CONTROL_BASE,
+        resolver=_resolver(ControlApi(service, faults)),
+        **options,
+    )
+    app.add_middleware(
+        FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
+    )
+    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    errors.register(app)
+    return app

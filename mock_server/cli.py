@@ -1,0 +1,114 @@
+"""The command line: `python -m mock_server [--host] [--port] [--config] [--db] [--workers]`.
+
+Every flag has an `AATROX_MOCK_*` environment variable; a flag wins over its variable. A config
+that is not valid stops the mock before it serves anything, with a message naming the bad key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from mock_server import __version__
+from mock_server.app import create_app
+from mock_server.sms.config import Config, ConfigError, default_config, load_config_file
+from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+
+ENV = "AATROX_MOCK_"
+
+
+def _parser() -> argparse.ArgumentParser:
+    env = os.environ
+    parser = argparse.ArgumentParser(
+        prog="python -m mock_server",
+        description="A local, stateful mock of the Aatrox SMS API v2.",
+    )
+    parser.add_argument("--host", default=env.get(ENV + "HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env.get(ENV + "PORT", "8080")))
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=env.get(ENV + "CONFIG"),
+        help="YAML config (accounts, disclaimers, clock, outcomes); built-in default if omitted",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=env.get(ENV + "DB"),
+        help="SQLite file: messages survive restarts (in memory if omitted)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(env.get(ENV + "WORKERS", "1")),
+        help="worker processes; more than 1 needs --db, so that they share one store",
+    )
+    return parser
+
+
+def load(path: Path | None) -> Config:
+    return default_config() if path is None else load_config_file(path)
+
+
+def open_store(db: Path | None) -> MessageStore:
+    return MemoryStore() if db is None else SqliteStore(db)
+
+
+def app_from_env() -> object:
+    """The app for a uvicorn worker process, configured by the variables `main` exported."""
+    db = os.environ.get(ENV + "DB")
+    config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None)
+    return create_app(config, store=open_store(Path(db) if db else None))
+
+
+def _banner(args: argparse.Namespace, config: Config) -> str:
+    base = f"http://{args.host}:{args.port}"
+    first = next(iter(config.accounts))
+    store = f"SQLite {args.db}" if args.db else "in memory"
+    return "\n".join(
+        [
+            f"Aatrox SMS mock (API {__version__}), messages {store}, clock {config.clock}",
+            f"  Base URL:    {base}/api/v2/",
+            f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
+            f"  Swagger UI:  {base}/ui/",
+            f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load(args.config)
+    except (ConfigError, OSError) as exc:
+        print(f"mock_server: bad config: {exc}", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("mock_server: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1 and args.db is None:
+        print(
+            "mock_server: --workers above 1 needs --db (workers share one store)", file=sys.stderr
+        )
+        return 2
+    print(_banner(args, config), flush=True)
+    if args.workers == 1:
+        uvicorn.run(create_app(config, store=open_store(args.db)), host=args.host, port=args.port)
+        return 0
+    # Workers are separate processes: they rebuild the app from the environment.
+    if args.config is not None:
+        os.environ[ENV + "CONFIG"] = str(args.config)
+    os.environ[ENV + "DB"] = str(args.db)
+    uvicorn.run(
+        "mock_server.cli:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )
+    return 0

@@ -1,0 +1,34 @@
+"""Bearer-token auth, bound to one app's accounts.
+
+The contract says only `scheme: bearer`; which tokens exist is the mock's config, not the spec's
+business, so instead of an `x-bearerInfoFunc` (a Python path inside the contract) the app factory
+hands connexion a security handler that closes over its accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from connexion.security import BearerSecurityHandler
+
+from mock_server.sms.accounts import Accounts
+
+TokenInfo = dict[str, Any]
+
+
+def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
+    """A connexion security handler class whose token check consults `accounts`."""
+
+    def token_info(token: str) -> TokenInfo | None:
+        # Accounts.authenticate compares in constant time; the token itself is never logged.
+        account = accounts.authenticate(token)
+        if account is None:
+            return None
+        return {"sub": account.name, "account": account}
+
+    class AccountBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[[str], Any]:
+            return token_info
+
+    return AccountBearerHandler

@@ -1,0 +1,81 @@
+"""ASGI middleware for what the spec promises outside any one operation: the 1 MiB body limit and
+the faults a user asked for through the control API.
+
+Both sit inside connexion's exception middleware, so the problems they raise are rendered like
+every other error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+
+from connexion.exceptions import ProblemException
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.http.problems import problem
+from mock_server.sms.faults import Faults
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `limit` bytes with a 413 — by Content-Length before reading anything,
+    and while streaming for chunked bodies that announce no length."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            raise self._too_large()
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise self._too_large()
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    def _too_large(self) -> ProblemException:
+        return problem(413, f"The request body is larger than {self.limit} bytes.")
+
+
+class FaultMiddleware:
+    """Slow down, or fail with a 500, a share of the public API's calls, as the control API set.
+
+    The settings are read on every call (from the shared store), so every worker process obeys
+    the same `PUT /_mock/faults`.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        faults: Callable[[], Faults],
+        prefix: str = "/api/",
+        rng: random.Random | None = None,
+    ) -> None:
+        self.app = app
+        self.faults = faults
+        self.prefix = prefix
+        self.rng = rng or random.Random()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            faults = self.faults()
+            if faults.latency_ms:
+                await asyncio.sleep(faults.latency_ms / 1000)
+            if faults.error_rate and self.rng.random() < faults.error_rate:
+                raise problem(500, "A fault injected through the mock's control API.")
+        await self.app(scope, receive, send)

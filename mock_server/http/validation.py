@@ -1,0 +1,149 @@
+"""Request validators that name every bad field.
+
+Connexion's stock validators stop at the first error, put a dump of the schema in `detail`, build
+a new jsonschema validator for every request, and answer 500 on a body that is not UTF-8
+(connexion issue 1860). These subclasses keep connexion's wiring but compile each schema once,
+collect every error as `{field, message}`, and turn undecodable or malformed bodies into 400s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncGenerator, Iterable, Sequence
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.json_schema import Draft4RequestValidator
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+from starlette.types import Scope
+
+from mock_server.http.problems import bad_request
+
+_QUOTED = re.compile(r"^'(.*?)' ")
+
+# Schemas are dicts owned by the loaded spec and live as long as the app; keeping the schema next
+# to its compiled validator pins it, so an id() can never be reused by another object.
+_compiled: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
+
+
+def _validator_for(schema: dict[str, Any]) -> Draft4Validator:
+    cached = _compiled.get(id(schema))
+    if cached is None:
+        validator = Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        cached = _compiled[id(schema)] = (schema, validator)
+    return cached[1]
+
+
+def _path(prefix: str, parts: Iterable[Any]) -> str:
+    """`to`, 3 -> `to[3]`; nested keys joined with dots; the whole body is `body`."""
+    text = prefix
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "body"
+
+
+def _field_errors(error: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    """One error, pointed at the field it is about (the missing or unexpected one, if any)."""
+    base = list(error.absolute_path)
+    if error.validator == "required":
+        match = _QUOTED.match(error.message)
+        if match:
+            return [(_path(prefix, [*base, match.group(1)]), "is required")]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        return [
+            (_path(prefix, [*base, name]), "is not a known field")
+            for name in error.instance
+            if name not in known
+        ]
+    if error.validator == "uniqueItems" and isinstance(error.instance, list):
+        return _repeats(prefix, base, error.instance)
+    return [(_path(prefix, base), error.message)]
+
+
+def _repeats(prefix: str, base: list[Any], items: list[Any]) -> list[tuple[str, str]]:
+    """Each repeated item by its index, so a bulk send's caller can find the duplicate."""
+    first: dict[str, int] = {}
+    found = []
+    for index, item in enumerate(items):
+        key = json.dumps(item, sort_keys=True)
+        if key in first:
+            found.append(
+                (_path(prefix, [*base, index]), f"repeats {_path(prefix, [*base, first[key]])}")
+            )
+        first.setdefault(key, index)
+    return found
+
+
+def _all_errors(
+    validator: Draft4Validator, instance: Any, prefix: str = ""
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+        found.extend(_field_errors(error, prefix))
+    return found
+
+
+class FieldJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    """JSON bodies: decode and parse failures are 400s; schema errors are listed per field."""
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        raw = b"".join([chunk async for chunk in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise bad_request([("body", f"is not valid {self._encoding} text: {exc}")]) from exc
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise bad_request([("body", f"is not valid JSON: {exc}")]) from exc
+
+    def _validate(self, body: Any) -> dict[str, Any] | None:
+        if body is None:
+            raise bad_request([("body", "is required")])
+        errors = _all_errors(_validator_for(self._schema), body)
+        if errors:
+            raise bad_request(errors)
+        return None
+
+
+class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
+    """Query and path parameters: every bad or unknown parameter is named, not just the first."""
+
+    def validate_request(self, request: ConnexionRequest) -> None:
+        errors: list[tuple[str, str]] = []
+        if self.strict_validation:
+            unknown = self.validate_query_parameter_list(
+                request, security_params=self.security_query_params
+            )
+            errors += [(name, "is not a parameter of this operation") for name in sorted(unknown)]
+        sources = {
+            "query": request.query_params,
+            "path": request.path_params,
+            "header": request.headers,
+        }
+        for location, values in sources.items():
+            for param in self.parameters.get(location, []):
+                errors += self._check(param, values.get(param["name"]))
+        if errors:
+            raise bad_request(errors)
+
+    @staticmethod
+    def _check(param: dict[str, Any], value: Any) -> Sequence[tuple[str, str]]:
+        name = param["name"]
+        if value is None:
+            return [(name, "is required")] if param.get("required") else []
+        return _all_errors(_validator_for(param["schema"]), value, prefix=name)
+
+
+def validator_map() -> dict[str, Any]:
+    """The `validator_map` for connexion: our body and parameter validators."""
+    return {
+        "parameter": FieldParameterValidator,
+        "body": MediaTypeDict({"*/*json": FieldJSONBodyValidator}),
+    }
