@@ -32,14 +32,17 @@ def _complete(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, ProblemException)
     ext = dict(exc.ext or {})
     detail = exc.detail or exc.title or "The request failed."
+    headers = dict(exc.headers or {})  # a 405 keeps its Allow
     if exc.status == 400 and "errors" not in ext:
         ext["errors"] = [{"field": "request", "message": detail}]
+    if exc.status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")  # RFC 9110: a 401 names its scheme
     return ProblemException(
         status=exc.status,
         title=exc.title,
         detail=detail,
         type=exc.type,
-        headers=exc.headers,
+        headers=headers,
         ext=ext,
     ).to_problem()
 
