@@ -18,7 +18,8 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
-from starlette.types import Scope
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import Receive, Scope
 
 from mock_server.http.problems import bad_request
 
@@ -89,6 +90,26 @@ def _all_errors(
 
 class FieldJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     """JSON bodies: decode and parse failures are 400s; schema errors are listed per field."""
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        """Connexion takes a request without Content-Length for one without a body, so a chunked
+        body was never read: "RequestBody is required", and no 413 however large it was. Read
+        it here (through the body limit) and hand connexion the length it expects."""
+        if "content-length" not in Headers(scope=scope):
+            chunks: list[bytes] = []
+            more_body = True
+            while more_body:
+                message = await receive()
+                chunks.append(message.get("body", b""))
+                more_body = message.get("more_body", False)
+            body = b"".join(chunks)
+            scope = {**scope, "headers": list(scope["headers"])}
+            MutableHeaders(scope=scope)["content-length"] = str(len(body))
+            receive = self._insert_messages(
+                receive, messages=[{"type": "http.request", "body": body, "more_body": False}]
+            )
+        wrapped: tuple[Receive, Scope] = await super().wrap_receive(receive, scope=scope)
+        return wrapped
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
