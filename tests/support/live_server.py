@@ -1,0 +1,69 @@
+"""`python -m mock_server` as a subprocess on a free loopback port, waited for until it answers."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+START_DEADLINE_S = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    process: subprocess.Popen[bytes]
+    base_url: str
+
+
+@contextmanager
+def live_server(args: Sequence[str] = ()) -> Iterator[LiveServer]:
+    """Serve the mock with extra `args` (`--db`, `--workers`...) until the block ends; a test
+    may kill it sooner. Its output goes to a temporary file, shown if it fails to start."""
+    port = free_port()
+    command = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [*command, *args], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
+        server = LiveServer(process, f"http://127.0.0.1:{port}")
+        try:
+            _wait_for_health(server, output)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for_health(server: LiveServer, output: IO[bytes]) -> None:
+    deadline = time.monotonic() + START_DEADLINE_S
+    while time.monotonic() < deadline and server.process.poll() is None:
+        try:
+            if httpx.get(server.base_url + "/_mock/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    output.seek(0)
+    log = output.read().decode(errors="replace")
+    raise RuntimeError(f"the mock did not answer at {server.base_url} in time:\n{log}")

@@ -1,0 +1,202 @@
+"""The command line, `mock_server.cli.main`: config errors stop it before it serves, with exit
+status 2 and a message naming the key; the banner; flags and their `AATROX_MOCK_*` variables.
+`uvicorn.run` is replaced, so nothing is served."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from mock_server import cli
+
+
+class Served:
+    """What `uvicorn.run` was called with (it is called at most once per `main`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+    @property
+    def options(self) -> dict[str, Any]:
+        [(_, kwargs)] = self.calls
+        return kwargs
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Served:
+    # A copy of the environment without our variables: whatever `main` exports (it does, for
+    # worker processes) is gone after the test.
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(cli.ENV)}
+    monkeypatch.setattr(os, "environ", clean)
+    fake = Served()
+    monkeypatch.setattr(uvicorn, "run", fake)
+    return fake
+
+
+def _config(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "mock.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        pytest.param(
+            'accounts:\n  - {name: a, tokens: [t], numbers: ["0491570156"]}\n',
+            "accounts[0].numbers[0]",
+            id="bad-number",
+        ),
+        pytest.param("clok: manual\n", "clok", id="unknown-top-key"),
+        pytest.param(
+            "lifecycle: {sent_after_s: 0.5, delivered_afer_s: 1}\n",
+            "lifecycle.delivered_afer_s",
+            id="unknown-nested-key",
+        ),
+        pytest.param("clock: sometimes\n", "clock", id="bad-value"),
+        pytest.param(
+            'outcomes: {"+61491570006": lost}\n',
+            "outcomes['+61491570006']",
+            id="bad-outcome",
+        ),
+        pytest.param("clock: [\n", "not valid YAML", id="not-yaml"),
+    ],
+)
+def test_a_bad_config_stops_it_with_exit_2_naming_the_key(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, named: str
+) -> None:
+    path = _config(tmp_path, text)
+    assert cli.main(["--config", path]) == 2
+    captured = capsys.readouterr()
+    assert named in captured.err
+    assert path in captured.err
+    assert served.calls == []
+    assert "Base URL" not in captured.out
+
+
+def test_every_config_problem_is_reported_at_once(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config(tmp_path, "clock: sometimes\nextra: 1\n")
+    assert cli.main(["--config", path]) == 2
+    err = capsys.readouterr().err
+    assert "clock" in err
+    assert "extra" in err
+
+
+def test_a_missing_config_file_is_exit_2(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--config", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml" in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_a_config_error_never_echoes_a_token(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "accounts:\n  - {name: a, tokens: [secret-token-1, 'bad token!'], numbers: [x]}\n"
+    assert cli.main(["--config", _config(tmp_path, text)]) == 2
+    err = capsys.readouterr().err
+    assert "accounts[0].tokens[1]" in err
+    assert "secret-token-1" not in err
+    assert "bad token!" not in err
+
+
+def test_several_workers_need_a_db(served: Served, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--workers", "2"]) == 2
+    assert "--db" in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_workers_must_be_at_least_1(served: Served, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_the_banner_names_the_base_url_the_dev_token_and_the_swagger_ui(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8080/api/v2/" in out
+    assert "dev-token" in out
+    assert "http://127.0.0.1:8080/ui/" in out
+    assert (served.options["host"], served.options["port"]) == ("127.0.0.1", 8080)
+
+
+def test_the_banner_shows_the_first_account_of_the_config(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = 'accounts:\n  - {name: team, tokens: [team-token], numbers: ["*"]}\n'
+    assert cli.main(["--config", _config(tmp_path, text)]) == 0
+    out = capsys.readouterr().out
+    assert "team-token" in out
+    assert "dev-token" not in out
+
+
+def test_environment_variables_are_honoured(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_HOST", "127.0.0.2")
+    monkeypatch.setenv("AATROX_MOCK_PORT", "9123")
+    assert cli.main([]) == 0
+    assert "http://127.0.0.2:9123/ui/" in capsys.readouterr().out
+    assert (served.options["host"], served.options["port"]) == ("127.0.0.2", 9123)
+
+
+def test_flags_win_over_environment_variables(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_HOST", "127.0.0.2")
+    monkeypatch.setenv("AATROX_MOCK_PORT", "9123")
+    assert cli.main(["--host", "127.0.0.3", "--port", "9200"]) == 0
+    assert "http://127.0.0.3:9200/api/v2/" in capsys.readouterr().out
+    assert (served.options["host"], served.options["port"]) == ("127.0.0.3", 9200)
+
+
+def test_the_config_variable_is_honoured_and_the_flag_wins(
+    served: Served,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_CONFIG", _config(tmp_path, "clok: manual\n"))
+    assert cli.main([]) == 2
+    assert "clok" in capsys.readouterr().err
+    good = tmp_path / "good.yaml"
+    good.write_text("clock: manual\n", encoding="utf-8")
+    assert cli.main(["--config", str(good)]) == 0
+    assert "clock manual" in capsys.readouterr().out
+
+
+def test_the_workers_and_db_variables_are_honoured(
+    served: Served,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_WORKERS", "2")
+    assert cli.main([]) == 2  # two workers, no db
+    monkeypatch.setenv("AATROX_MOCK_DB", str(tmp_path / "env.sqlite"))
+    assert cli.main([]) == 0
+    assert f"SQLite {tmp_path / 'env.sqlite'}" in capsys.readouterr().out
+    assert served.options["workers"] == 2
+    assert served.options["factory"] is True
+
+
+def test_the_db_flag_makes_messages_durable(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "flag.sqlite"
+    assert cli.main(["--db", str(db)]) == 0
+    assert f"SQLite {db}" in capsys.readouterr().out
+    assert db.exists()
