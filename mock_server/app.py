@@ -15,6 +15,7 @@ from mock_server.http import errors
 from mock_server.http.auth import bearer_handler
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.middleware import BodyLimitMiddleware, FaultMiddleware
+from mock_server.http.operations import decorate_once
 from mock_server.http.validation import validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
@@ -59,6 +60,7 @@ def create_app(
         security_map={"bearer": bearer_handler(config.accounts)},
         validator_map=validator_map(),
     )
+    decorate_once(app)
     options: dict[str, Any] = {
         "strict_validation": True,
         "validate_responses": validate_responses,
