@@ -54,8 +54,8 @@ prism: $(SETUP) ## Serve Prism's mock of openapi.yaml on 127.0.0.1:4010
 mock: $(SETUP) ## Serve the mock server on 127.0.0.1:8080
 	$(NOX) -s mock -- $(ARGS)
 
-test: $(SETUP) ## Everything CI runs: lint, check-generated, all tests
-	$(NOX) -s lint check_generated tests -- $(ARGS)
+test: $(SETUP) ## Everything CI runs: lint, check-generated, breaking changes, all tests
+	$(NOX) -s lint check_generated breaking_changes tests -- $(ARGS)
 
 contract: $(SETUP) ## Only the contract tests
 	$(NOX) -s contract -- $(ARGS)

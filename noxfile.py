@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
 
 import nox
+import yaml
 
 nox.needs_version = ">=2026.10.20"
 nox.options.default_venv_backend = "none"
@@ -26,6 +28,8 @@ CONTROL_SPEC = "mock_server/control.yaml"
 GENERATOR_CONFIG = "generator-config.yml"
 GENERATED = "generated"
 GENERATED_PACKAGE = "generated/aatrox_sms_client"
+# Every released version of the spec, as released: openapi-<version>.yaml.
+RELEASED = "contracts/released"
 # What mypy checks with our settings (those that exist yet); ruff checks everything but generated/.
 PROJECT_CODE = ("mock_server", "tests", "bench", "examples", "noxfile.py")
 
@@ -181,6 +185,33 @@ def lint(session: nox.Session) -> None:
         ".spectral.yaml",
         "--fail-severity=warn",
     )
+
+
+def _version(spec: Path) -> tuple[int, ...]:
+    version: str = yaml.safe_load(spec.read_text())["info"]["version"]
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
+@nox.session
+def breaking_changes(session: nox.Session) -> None:
+    """openapi.yaml against the last released spec (contracts/released/), by Optic's breaking-change
+    rules. A breaking change fails unless info.version starts a new major version."""
+    released = max((ROOT / RELEASED).glob("openapi-*.yaml"), key=_version).relative_to(ROOT)
+    old, new = _version(ROOT / released), _version(ROOT / SPEC)
+    optic = ["npx", "--yes", _npm_tool("@useoptic/optic"), "diff", str(released), SPEC, "--check"]
+    env = {"OPTIC_TELEMETRY_LEVEL": "off", "NO_UPDATE_NOTIFIER": "1"}
+    if new[:1] > old[:1]:
+        session.log(f"{SPEC} starts a new major version: breaking changes are allowed")
+        session.run(*optic, env=env, success_codes=[0, 1])
+        return
+    try:
+        session.run(*optic, env=env)
+    except nox.command.CommandFailed:
+        session.error(
+            f"{SPEC} breaks the released contract {released} (the changes "
+            "marked x above): make the change compatible, or bump info.version to a new major "
+            "version (and, once released, add the spec to contracts/released/)"
+        )
 
 
 @nox.session(default=False)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
@@ -14,7 +15,11 @@ from connexion.resolver import Resolver
 from mock_server.http import errors
 from mock_server.http.auth import bearer_handler
 from mock_server.http.handlers import ControlApi, PublicApi
-from mock_server.http.middleware import BodyLimitMiddleware, FaultMiddleware
+from mock_server.http.middleware import (
+    BodyLimitMiddleware,
+    ConcretePathMiddleware,
+    FaultMiddleware,
+)
 from mock_server.http.operations import decorate_once
 from mock_server.http.validation import validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
@@ -36,6 +41,21 @@ def _snake(operation_id: str) -> str:
 def _resolver(handlers: object) -> Resolver:
     """operationId `sendSms` -> `handlers.send_sms`: the contract names no Python paths."""
     return Resolver(function_resolver=lambda operation_id: getattr(handlers, _snake(operation_id)))
+
+
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _concrete_paths(spec: Path) -> dict[str, frozenset[str]]:
+    """Each path of `spec` without a template, with the methods it serves (HEAD with GET, as
+    the router does)."""
+    paths: dict[str, dict[str, Any]] = yaml.safe_load(spec.read_text())["paths"]
+    served = {}
+    for path, item in paths.items():
+        if "{" not in path:
+            methods = {method.upper() for method in item if method in _METHODS}
+            served[path] = frozenset(methods | ({"HEAD"} if "GET" in methods else set()))
+    return served
 
 
 def create_app(
@@ -77,5 +97,10 @@ def create_app(
         FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
     )
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(
+        ConcretePathMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        methods=_concrete_paths(PUBLIC_SPEC),
+    )
     errors.register(app)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from connexion.exceptions import ProblemException
 from starlette.datastructures import Headers
@@ -50,6 +50,31 @@ class BodyLimitMiddleware:
 
     def _too_large(self) -> ProblemException:
         return problem(413, f"The request body is larger than {self.limit} bytes.")
+
+
+class ConcretePathMiddleware:
+    """OpenAPI matches a concrete path before a templated one: `GET /api/v2/sms/send` is a request
+    to `/api/v2/sms/send`, which has no GET (405, with `Allow`), not `getMessage` with the id
+    `send` (which connexion's router, trying each path-and-method in turn, would answer 400).
+
+    `methods` maps each concrete path of the spec to the methods it serves.
+    """
+
+    def __init__(self, app: ASGIApp, methods: Mapping[str, frozenset[str]]) -> None:
+        self.app = app
+        self.methods = methods
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            allowed = self.methods.get(scope["path"])
+            if allowed is not None and scope["method"] not in allowed:
+                raise ProblemException(
+                    status=405,
+                    title="Method Not Allowed",
+                    detail=f"{scope['path']} does not allow {scope['method']}.",
+                    headers={"Allow": ", ".join(sorted(allowed))},
+                )
+        await self.app(scope, receive, send)
 
 
 class FaultMiddleware:
