@@ -25,7 +25,8 @@ from schemathesis import Case
 from starlette.types import ASGIApp
 
 from tests.contract.targets import Target
-from tests.support.prism import free_port, prism_command
+from tests.support.ports import free_port
+from tests.support.prism import prism_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
