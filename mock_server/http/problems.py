@@ -1,20 +1,16 @@
 """RFC 9457 problem documents: one shape for every error the mock answers.
 
 Connexion already renders its own errors (401, 404, 405, 415, validation) as
-`application/problem+json`; this module makes the mock's domain errors and the few errors raised
-outside connexion (413, faults) look exactly the same, so clients parse one `Problem` model.
+`application/problem+json`; this module makes the mock's domain errors and the errors its own
+middleware raises (413, 405, faults) look exactly the same, so clients parse one `Problem`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
 
 from connexion.exceptions import ProblemException
-
-PROBLEM_JSON = "application/problem+json"
 
 
 def field_errors(pairs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
@@ -31,18 +27,6 @@ def bad_request(pairs: Sequence[tuple[str, str]]) -> ProblemException:
         detail=f"The request is not valid: {fields}.",
         ext={"errors": field_errors(pairs)},
     )
-
-
-def problem_body(status: int, detail: str, extra: Mapping[str, Any] | None = None) -> bytes:
-    """The JSON bytes of a problem, for code that answers below connexion (ASGI middleware)."""
-    document: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-    }
-    document.update(extra or {})
-    return json.dumps(document).encode()
 
 
 def problem(status: int, detail: str) -> ProblemException:
