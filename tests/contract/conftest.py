@@ -25,6 +25,7 @@ from tests.contract.targets import (
     contract_app,
     limits_report,
 )
+from tests.support import prism as prism_support
 
 Reach = Callable[[Target], servers.Endpoint]
 
@@ -44,11 +45,11 @@ def unvalidated_mock_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def prisms(unvalidated_mock_url: str) -> Iterator[dict[Target, servers.PrismProcess]]:
+def prisms(unvalidated_mock_url: str) -> Iterator[dict[Target, prism_support.PrismProcess]]:
     """Prism's mock, and Prism's validating proxy in front of the unvalidated uvicorn mock."""
     mock = ["mock", "openapi.yaml"]
     proxy = ["proxy", "openapi.yaml", unvalidated_mock_url, "--errors"]
-    with servers.prisms(mock, proxy) as (prism_mock, prism_proxy):
+    with prism_support.prisms(mock, proxy) as (prism_mock, prism_proxy):
         yield {PRISM_MOCK: prism_mock, PRISM_PROXY: prism_proxy}
 
 
@@ -66,7 +67,7 @@ def reach(request: pytest.FixtureRequest) -> Reach:
         if target == CONNEXION_UVICORN:
             mock_url: str = request.getfixturevalue("connexion_uvicorn_url")
             return servers.Endpoint(target, mock_url, control=_control(mock_url))
-        prism: servers.PrismProcess = request.getfixturevalue("prisms")[target]
+        prism: prism_support.PrismProcess = request.getfixturevalue("prisms")[target]
         if target == PRISM_MOCK:
             return servers.Endpoint(target, prism.base_url, prism=prism)
         behind: str = request.getfixturevalue("unvalidated_mock_url")

@@ -1,5 +1,9 @@
-"""Prism (pinned in package.json) as a subprocess on a free port: the spec-only second
-implementation of the contract, as a mock or as a validating proxy in front of a real server."""
+"""Prism (pinned in package.json) as subprocesses on free ports: the spec-only second
+implementation of the contract, as a mock or as a validating proxy in front of a real server.
+
+Each Prism's output is kept in a log file for as long as it runs: a Prism that does not start
+says why, and a test that finds it dead can show the end of its log (`PrismProcess.log_tail`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,7 +23,11 @@ from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
+#: The first `npx` of a fresh clone installs Prism (about 7 s here); a slow machine gets more.
 START_DEADLINE_S = 60.0
+STOP_DEADLINE_S = 10.0
+#: Any answer (whatever its status) from this path proves the server is up.
+PROBE_PATH = "/api/v2/sms/history"
 
 
 def prism_command(*args: str) -> list[str]:
@@ -27,39 +36,82 @@ def prism_command(*args: str) -> list[str]:
     return ["npx", "--yes", f"@stoplight/prism-cli@{pins['@stoplight/prism-cli']}", *args]
 
 
-@contextmanager
-def prism(mode: Sequence[str]) -> Iterator[str]:
-    """Run `prism <mode...> -h 127.0.0.1 -p <free port>`; yield its base URL; stop it after.
-
-    `mode` is e.g. `["mock", "openapi.yaml"]` or `["proxy", "openapi.yaml", upstream, "--errors"]`.
-    """
-    port = free_port()
-    env = {**os.environ, "SCARF_ANALYTICS": "false"}
-    process = subprocess.Popen(
-        [*prism_command(*mode), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # npx starts node as a child: stop the whole group
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base_url, process)
-        yield base_url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-
-
-def _wait_until_answering(base_url: str, process: subprocess.Popen[bytes]) -> None:
+def wait_until_answering(base_url: str, alive: Callable[[], bool], what: str) -> None:
+    """Poll `base_url` until it answers; fail at the deadline, or when `alive()` turns False."""
     deadline = time.monotonic() + START_DEADLINE_S
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Prism exited with {process.returncode} before answering")
+        if not alive():
+            raise RuntimeError(f"{what} stopped before it answered at {base_url}")
         try:
-            httpx.get(base_url + "/api/v2/sms/history", timeout=1.0)
+            httpx.get(base_url + PROBE_PATH, timeout=1.0)
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise TimeoutError(f"Prism did not answer at {base_url} within {START_DEADLINE_S} s")
+    raise TimeoutError(f"{what} did not answer at {base_url} within {START_DEADLINE_S:.0f} s")
+
+
+class PrismProcess:
+    """A running Prism: its base URL, and its log (shown when a test needs to say why it died)."""
+
+    def __init__(self, base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.base_url = base_url
+        self.process = process
+        self.log = log
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+
+@contextmanager
+def prisms(*modes: Sequence[str]) -> Iterator[list[PrismProcess]]:
+    """Run `prism <mode...> -h 127.0.0.1 -p <free port>` for each mode, all started at once
+    (each takes seconds to load the spec), from the repository root until the block ends.
+
+    A mode is `["mock", "openapi.yaml"]` or `["proxy", "openapi.yaml", upstream, "--errors"]`.
+    """
+    with tempfile.TemporaryDirectory(prefix="aatrox-prism-") as tmp, ExitStack() as stack:
+        running = []
+        for index, mode in enumerate(modes):
+            port = free_port()
+            log = Path(tmp) / f"prism-{index}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [*prism_command(*mode), "-h", "127.0.0.1", "-p", str(port)],
+                    cwd=ROOT,
+                    env={**os.environ, "SCARF_ANALYTICS": "false"},
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # npx starts node as a child: stop the whole group
+                )
+            stack.callback(_stop, process)
+            running.append(PrismProcess(f"http://127.0.0.1:{port}", process, log))
+        for mode, prism in zip(modes, running, strict=True):
+            try:
+                wait_until_answering(prism.base_url, prism.alive, f"prism {mode[0]}")
+            except (RuntimeError, TimeoutError) as exc:
+                raise RuntimeError(f"{exc}; its log ends:\n{prism.log_tail()}") from None
+        yield running
+
+
+@contextmanager
+def prism(mode: Sequence[str]) -> Iterator[str]:
+    """One Prism (see `prisms`) until the block ends; yields its base URL."""
+    with prisms(mode) as (running,):
+        yield running.base_url
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group this module started, SIGKILL if it does not go in time."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(STOP_DEADLINE_S)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(STOP_DEADLINE_S)
