@@ -4,6 +4,7 @@ schemathesis all serve."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
+from connexion.spec import Specification
 
 from mock_server.http import errors
-from mock_server.http.auth import bearer_handler
+from mock_server.http.auth import bearer_handler, token_check
+from mock_server.http.fast_path import FastPath
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.middleware import (
     BodyLimitMiddleware,
@@ -38,9 +41,9 @@ def _snake(operation_id: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
 
 
-def _resolver(handlers: object) -> Resolver:
+def _by_operation_id(handlers: object) -> Callable[[str], Any]:
     """operationId `sendSms` -> `handlers.send_sms`: the contract names no Python paths."""
-    return Resolver(function_resolver=lambda operation_id: getattr(handlers, _snake(operation_id)))
+    return lambda operation_id: getattr(handlers, _snake(operation_id))
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -63,11 +66,17 @@ def create_app(
     *,
     store: MessageStore | None = None,
     validate_responses: bool = False,
+    fast_path: bool = True,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
     `validate_responses` makes connexion check every answer against the spec; the tests turn it
     on, serving leaves it off since the contract tests already hold the answers to the spec.
+
+    `fast_path` answers plainly valid public calls without connexion's per-request machinery
+    (`mock_server.http.fast_path`). Its answers bypass connexion's response validation: the
+    contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
+    and its in-process target turns the fast path off so that connexion checks the handlers.
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -86,11 +95,12 @@ def create_app(
         "validate_responses": validate_responses,
         "pythonic_params": True,
     }
-    app.add_api(PUBLIC_SPEC, resolver=_resolver(PublicApi(service)), **options)
+    public = _by_operation_id(PublicApi(service))
+    app.add_api(PUBLIC_SPEC, resolver=Resolver(function_resolver=public), **options)
     app.add_api(
         CONTROL_SPEC,
         base_path=CONTROL_BASE,
-        resolver=_resolver(ControlApi(service, faults)),
+        resolver=Resolver(function_resolver=_by_operation_id(ControlApi(service, faults))),
         **options,
     )
     app.add_middleware(
@@ -102,5 +112,13 @@ def create_app(
         position=MiddlewarePosition.BEFORE_SWAGGER,
         methods=_concrete_paths(PUBLIC_SPEC),
     )
+    if fast_path:
+        app.add_middleware(
+            FastPath,
+            position=MiddlewarePosition.BEFORE_SWAGGER,
+            spec=Specification.load(PUBLIC_SPEC),
+            handlers=public,
+            token_info=token_check(config.accounts),
+        )
     errors.register(app)
     return app

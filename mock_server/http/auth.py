@@ -17,8 +17,8 @@ from mock_server.sms.accounts import Accounts
 TokenInfo = dict[str, Any]
 
 
-def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
-    """A connexion security handler class whose token check consults `accounts`."""
+def token_check(accounts: Accounts) -> Callable[[str], TokenInfo | None]:
+    """The `token_info` the handlers get for a token of `accounts`, or None for any other."""
 
     def token_info(token: str) -> TokenInfo | None:
         # Accounts.authenticate compares in constant time; the token itself is never logged.
@@ -26,6 +26,13 @@ def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
         if account is None:
             return None
         return {"sub": account.name, "account": account}
+
+    return token_info
+
+
+def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
+    """A connexion security handler class whose token check consults `accounts`."""
+    token_info = token_check(accounts)
 
     class AccountBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[[str], Any]:

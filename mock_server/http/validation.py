@@ -59,6 +59,11 @@ def _compile(schema: dict[str, Any]) -> _Compiled:
     return cached
 
 
+def is_valid(schema: dict[str, Any], instance: Any) -> bool:
+    """Whether `instance` passes `schema`, by the compiled validator alone (no error list)."""
+    return _compile(schema).fast.is_valid(instance)
+
+
 def _path(prefix: str, parts: Iterable[Any]) -> str:
     """`to`, 3 -> `to[3]`; nested keys joined with dots; the whole body is `body`."""
     text = prefix

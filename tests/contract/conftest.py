@@ -56,7 +56,7 @@ def prisms(unvalidated_mock_url: str) -> Iterator[dict[Target, prism_support.Pri
 @pytest.fixture(scope="session")
 def reach(request: pytest.FixtureRequest) -> Reach:
     """`reach(target)` brings the target up (once a session) and says how to call it."""
-    app = contract_app()
+    app = contract_app(fast_path=False)
     in_process_control = app.test_client()
 
     def endpoint(target: Target) -> servers.Endpoint:

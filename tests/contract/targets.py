@@ -36,12 +36,19 @@ class Target:
     description: str
 
 
-CONNEXION_ASGI = Target("connexion-asgi", "the connexion mock, in-process (ASGI, no socket)")
-CONNEXION_UVICORN = Target("connexion-uvicorn", "the connexion mock under uvicorn, on a free port")
+CONNEXION_ASGI = Target(
+    "connexion-asgi",
+    "the connexion mock, in-process (ASGI, no socket), fast path off: connexion routes, "
+    "validates and checks every answer",
+)
+CONNEXION_UVICORN = Target(
+    "connexion-uvicorn",
+    "the connexion mock under uvicorn on a free port, as `make mock` serves it (fast path on)",
+)
 PRISM_MOCK = Target("prism-mock", "Prism 5.16's mock of openapi.yaml")
 PRISM_PROXY = Target(
     "prism-proxy",
-    "the connexion mock (uvicorn, its own response validation off) behind "
+    "the connexion mock (uvicorn, fast path on, its own response validation off) behind "
     "`prism proxy --errors`: Prism's validator checks each answer",
 )
 TARGETS = (CONNEXION_ASGI, CONNEXION_UVICORN, PRISM_MOCK, PRISM_PROXY)
@@ -74,10 +81,13 @@ def schemathesis_config(base_url: str = MAKE_MOCK_URL, **extra: Any) -> schemath
     )
 
 
-def contract_app(*, validate_responses: bool = True) -> AsyncApp:
+def contract_app(*, validate_responses: bool = True, fast_path: bool = True) -> AsyncApp:
     """The connexion targets' app: the one factory, with connexion's response validation on
-    (off only behind Prism's proxy, whose own validator must see the mock's answers as sent)."""
-    return create_app(contract_config(), validate_responses=validate_responses)
+    (off only behind Prism's proxy, whose own validator must see the mock's answers as sent).
+
+    With the fast path on (as served), its answers skip connexion's response validation;
+    schemathesis's response checks and Prism's proxy hold them to the spec instead."""
+    return create_app(contract_config(), validate_responses=validate_responses, fast_path=fast_path)
 
 
 # -- what a case holds -------------------------------------------------------------------------

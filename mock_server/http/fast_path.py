@@ -1,0 +1,278 @@
+"""The fast path: plainly valid calls of the public API answered without connexion's
+per-request machinery; every other request goes on to connexion, untouched.
+
+Why: after every saving inside connexion, its middleware stack (routing twice, security,
+validation, the parameter decorators) still took about two thirds of the mock's CPU per request
+(bench/results/profile.md), which held the mock near Prism's rate. The work the contract needs is
+a fraction of that: look up the operation, check the token, validate, call the handler.
+
+Why it answers exactly as connexion would:
+- it is built from the same spec, resolved by connexion, and uses the same compiled validators
+  (`validation.is_valid`), the same token check and the same handlers;
+- it takes a request only in its plain form — one `Authorization: Bearer <token>` of a known
+  account, each query parameter once and non-empty, integers written as plain digits, a JSON
+  body with `Content-Type: application/json` and a `Content-Length` — and only when every check
+  passes. Any doubt, and the request goes to connexion (with the body it read, replayed), so
+  every 4xx the mock answers still comes from one place;
+- errors the handler raises (403, 404, a configured 500) propagate to connexion's exception
+  middleware, which renders them as it renders all others.
+
+It sits inside the body limit, the concrete-path check and fault injection. The app factory
+leaves it out when responses are validated (tests), since connexion must see those answers;
+tests/api/test_fast_path.py holds both paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from connexion.decorators.parameter import pythonic
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.http.validation import is_valid
+
+Handler = Callable[..., Awaitable[Response]]
+TokenCheck = Callable[[str], dict[str, Any] | None]
+
+_PLAIN_INTEGER = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
+#: Path parameter values taken here; anything else (escapes, dots, ...) is connexion's to judge.
+_PLAIN_SEGMENT = "[A-Za-z0-9_-]+"
+_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+
+
+@dataclass(frozen=True)
+class _Param:
+    arg: str  # the handler's keyword for it, as connexion's `pythonic_params` names it
+    schema: dict[str, Any]
+    integer: bool
+
+
+@dataclass(frozen=True)
+class _Operation:
+    handler: Handler
+    query: Mapping[str, _Param] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    path: Mapping[str, _Param] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None  # the application/json schema, if it takes a body
+
+
+class _NotPlainError(Exception):
+    """The request is not in the plain form this path takes: connexion answers it."""
+
+
+def _param(spec: dict[str, Any]) -> _Param | None:
+    schema = spec.get("schema", {})
+    if schema.get("type") not in ("string", "integer") or "content" in spec:
+        return None
+    return _Param(pythonic(spec["name"]), schema, schema["type"] == "integer")
+
+
+def _bearer_only(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
+    """Whether the operation asks for one HTTP bearer scheme and nothing else."""
+    requirements = operation.get("security", spec.get("security", []))
+    if len(requirements) != 1 or len(requirements[0]) != 1:
+        return False
+    (name,) = requirements[0]
+    scheme = spec.get("components", {}).get("securitySchemes", {}).get(name, {})
+    return bool(scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer")
+
+
+def _operation(
+    spec: Mapping[str, Any], item: Mapping[str, Any], operation: Mapping[str, Any], handler: Handler
+) -> _Operation | None:
+    """The operation as this path runs it, or None if it takes forms this path does not check
+    (headers, cookies, arrays, other media types, other security): those stay connexion's."""
+    if not _bearer_only(spec, operation):
+        return None
+    merged = {
+        (p["name"], p["in"]): p
+        for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+    }
+    query: dict[str, _Param] = {}
+    path: dict[str, _Param] = {}
+    defaults: dict[str, Any] = {}
+    for (name, where), parameter in merged.items():
+        compiled = _param(parameter)
+        if compiled is None or where not in ("query", "path"):
+            return None
+        (query if where == "query" else path)[name] = compiled
+        if "default" in parameter.get("schema", {}):
+            defaults[compiled.arg] = parameter["schema"]["default"]
+    body = None
+    if "requestBody" in operation:
+        content = operation["requestBody"].get("content", {})
+        if set(content) != {"application/json"}:
+            return None
+        body = content["application/json"]["schema"]
+    required = frozenset(
+        name for (name, where), p in merged.items() if where == "query" and p.get("required")
+    )
+    return _Operation(handler, query, required, path, defaults, body)
+
+
+class FastPath:
+    """ASGI middleware answering plainly valid public calls (see the module docstring).
+
+    `spec` is the public spec with its `$ref`s resolved; `handlers` maps an operationId to its
+    handler; `token_info` is the security handler's check, returning None for a bad token.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        spec: Mapping[str, Any],
+        handlers: Callable[[str], Handler],
+        token_info: TokenCheck,
+    ) -> None:
+        self.app = app
+        self.token_info = token_info
+        self.concrete: dict[tuple[str, str], _Operation] = {}
+        self.templated: list[tuple[str, re.Pattern[str], _Operation]] = []
+        for path, item in spec["paths"].items():
+            for method, operation in item.items():
+                if method not in _METHODS:
+                    continue
+                compiled = _operation(spec, item, operation, handlers(operation["operationId"]))
+                if compiled is None:
+                    continue
+                if "{" not in path:
+                    self.concrete[(method.upper(), path)] = compiled
+                else:
+                    pattern = re.sub(
+                        r"\\\{(\w+)\\\}", rf"(?P<\1>{_PLAIN_SEGMENT})", re.escape(path)
+                    )
+                    self.templated.append((method.upper(), re.compile(pattern + r"\Z"), compiled))
+
+    def _route(self, method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:
+        # Concrete paths win over templates, as OpenAPI says (ConcretePathMiddleware, outside
+        # this one, already refused the methods they do not serve).
+        operation = self.concrete.get((method, path))
+        if operation is not None:
+            return operation, {}
+        for template_method, pattern, operation in self.templated:
+            if template_method == method and (match := pattern.match(path)):
+                return operation, match.groupdict()
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        operation, path_values = route
+        body: bytes | None = None
+        try:
+            headers = _plain_headers(scope)
+            kwargs = self._arguments(operation, path_values, scope["query_string"], headers)
+            if operation.body is not None:
+                body = await _read_body(receive, headers)
+                kwargs["body"] = _json_body(body, operation.body)
+        except _NotPlainError:
+            await self.app(scope, _replay(body, receive) if body is not None else receive, send)
+            return
+        response = await operation.handler(**kwargs)
+        await response(scope, receive, send)
+
+    def _arguments(
+        self,
+        operation: _Operation,
+        path_values: Mapping[str, str],
+        query_string: bytes,
+        headers: Mapping[bytes, bytes],
+    ) -> dict[str, Any]:
+        authorization = headers.get(b"authorization", b"")
+        if not authorization.startswith(b"Bearer "):
+            raise _NotPlainError
+        token_info = self.token_info(authorization[7:].decode("latin-1"))
+        if token_info is None:
+            raise _NotPlainError
+        kwargs: dict[str, Any] = {"token_info": token_info, **operation.defaults}
+        for name, value in path_values.items():
+            kwargs[operation.path[name].arg] = _value(operation.path[name], value)
+        kwargs.update(_query(operation, query_string))
+        return kwargs
+
+
+def _plain_headers(scope: Scope) -> dict[bytes, bytes]:
+    """The request's headers by lower-case name; a header given twice is not plain."""
+    headers: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        if name in headers:
+            raise _NotPlainError
+        headers[name] = value
+    return headers
+
+
+def _query(operation: _Operation, query_string: bytes) -> dict[str, Any]:
+    if not query_string.isascii():
+        raise _NotPlainError
+    pairs = parse_qsl(query_string.decode("ascii"), keep_blank_values=True)
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names) or not operation.required.issubset(names):
+        raise _NotPlainError
+    values: dict[str, Any] = {}
+    for name, text in pairs:
+        param = operation.query.get(name)
+        if param is None or not text or "\ufffd" in text:
+            raise _NotPlainError
+        values[param.arg] = _value(param, text)
+    return values
+
+
+def _value(param: _Param, text: str) -> Any:
+    if param.integer:
+        if not _PLAIN_INTEGER.match(text):
+            raise _NotPlainError
+        value: Any = int(text)
+    else:
+        value = text
+    if not is_valid(param.schema, value):
+        raise _NotPlainError
+    return value
+
+
+async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> bytes:
+    if headers.get(b"content-type") != b"application/json" or b"transfer-encoding" in headers:
+        raise _NotPlainError
+    length = headers.get(b"content-length", b"")
+    if not length.isdigit():
+        raise _NotPlainError
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _json_body(raw: bytes, schema: dict[str, Any]) -> Any:
+    # The stdlib parser, as connexion's body validator uses: the same numbers, the same NaN.
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _NotPlainError from None
+    if not is_valid(schema, body):
+        raise _NotPlainError
+    return body
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that first gives the body already read, then what the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
