@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", choices=("compare", "scale"), help="run one part only")
     parser.add_argument(
         "--targets",
-        help="comma-separated subset of mock-memory,mock-sqlite,prism,floor",
+        help="comma-separated subset of mock-memory,mock-connexion,mock-sqlite,prism,floor",
     )
     parser.add_argument("--duration", type=int, help="seconds per point (whole seconds)")
     parser.add_argument("--repetitions", type=int, help="runs per point (medians are reported)")

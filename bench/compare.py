@@ -41,6 +41,7 @@ class Target:
 
 LABELS = {
     "mock-memory": "mock (memory)",
+    "mock-connexion": "mock (memory, no fast path)",
     "mock-sqlite": "mock (SQLite)",
     "prism": "Prism 5.16 mock",
     "floor": "floor (bare Starlette)",
@@ -54,6 +55,11 @@ def target(key: str, port: int, workdir: Path) -> Target:
     if key == "mock-memory":
         argv = (python, "-m", "mock_server", *common)
         return Target(key, LABELS[key], "python -m mock_server", argv, "/_mock/health")
+    if key == "mock-connexion":
+        # Connexion answers every request: what the fast path saves, side by side.
+        argv = (python, "-m", "mock_server", *common, "--no-fast-path")
+        command = "python -m mock_server --no-fast-path"
+        return Target(key, LABELS[key], command, argv, "/_mock/health")
     if key == "mock-sqlite":
         db = workdir / "compare.sqlite"
         argv = (python, "-m", "mock_server", *common, "--db", str(db))
@@ -180,7 +186,7 @@ def ratios(compared: dict[str, Any], concurrency: tuple[int, ...]) -> dict[str, 
         return None if entry is None else dict(entry["points"][str(c)]["median"])
 
     found: dict[str, Any] = {}
-    for mock in ("mock-memory", "mock-sqlite"):
+    for mock in ("mock-memory", "mock-connexion", "mock-sqlite"):
         for c in concurrency:
             ours, prism, floor = median(mock, c), median("prism", c), median("floor", c)
             if ours is None:

@@ -2,8 +2,11 @@
 
 Every flag has an `AATROX_MOCK_*` environment variable; a flag wins over its variable. The access
 log is off unless asked for (`--access-log`, `AATROX_MOCK_ACCESS_LOG=1`): it cost about a tenth of
-the throughput in the benchmark, and the mock is often the target of load tests. A config
-that is not valid stops the mock before it serves anything, with a message naming the bad key.
+the throughput in the benchmark, and the mock is often the target of load tests. The fast path
+(`mock_server.http.fast_path`) is on unless `--no-fast-path` (`AATROX_MOCK_FAST_PATH=0`): the
+switch is there to tell, when an answer surprises, whether connexion alone answers the same. A
+config that is not valid stops the mock before it serves anything, with a message naming the
+bad key.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from mock_server.sms.config import Config, ConfigError, default_config, load_con
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
 ENV = "AATROX_MOCK_"
+
+
+def _flag(name: str, *, default: bool) -> bool:
+    value = os.environ.get(ENV + name)
+    return default if value is None else value not in ("", "0", "false")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,8 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--access-log",
         action="store_true",
-        default=env.get(ENV + "ACCESS_LOG", "") not in ("", "0", "false"),
+        default=_flag("ACCESS_LOG", default=False),
         help="log every request (off by default: it costs about a tenth of the throughput)",
+    )
+    parser.add_argument(
+        "--no-fast-path",
+        dest="fast_path",
+        action="store_false",
+        default=_flag("FAST_PATH", default=True),
+        help="let connexion answer every request (the fast path answers plainly valid calls)",
     )
     return parser
 
@@ -71,7 +86,8 @@ def app_from_env() -> object:
     """The app for a uvicorn worker process, configured by the variables `main` exported."""
     db = os.environ.get(ENV + "DB")
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None)
-    return create_app(config, store=open_store(Path(db) if db else None))
+    store = open_store(Path(db) if db else None)
+    return create_app(config, store=store, fast_path=_parser().parse_args([]).fast_path)
 
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
@@ -86,6 +102,7 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
             f"  Swagger UI:  {base}/ui/",
             f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
             f"  Access log:  {'on' if args.access_log else 'off (--access-log to show requests)'}",
+            f"  Fast path:   {'on' if args.fast_path else 'off: connexion answers every request'}",
         ]
     )
 
@@ -108,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_banner(args, config), flush=True)
     if args.workers == 1:
         uvicorn.run(
-            create_app(config, store=open_store(args.db)),
+            create_app(config, store=open_store(args.db), fast_path=args.fast_path),
             host=args.host,
             port=args.port,
             access_log=args.access_log,
@@ -118,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.config is not None:
         os.environ[ENV + "CONFIG"] = str(args.config)
     os.environ[ENV + "DB"] = str(args.db)
+    os.environ[ENV + "FAST_PATH"] = "1" if args.fast_path else "0"
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,

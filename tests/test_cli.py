@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from mock_server import cli
+from mock_server.http.fast_path import FastPath
 
 
 class Served:
@@ -200,3 +201,31 @@ def test_the_db_flag_makes_messages_durable(
     assert cli.main(["--db", str(db)]) == 0
     assert f"SQLite {db}" in capsys.readouterr().out
     assert db.exists()
+
+
+def _has_fast_path(app: Any) -> bool:
+    return any(getattr(m, "func", m) is FastPath for m in app.middleware.middlewares)
+
+
+def test_the_fast_path_is_on_unless_switched_off_by_flag_or_variable(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([]) == 0
+    assert "Fast path:   on" in capsys.readouterr().out
+    assert cli.main(["--no-fast-path"]) == 0
+    assert "Fast path:   off" in capsys.readouterr().out
+    monkeypatch.setenv("AATROX_MOCK_FAST_PATH", "0")
+    assert cli.main([]) == 0
+    [first, second, third] = [_has_fast_path(args[0]) for args, _ in served.calls]
+    assert (first, second, third) == (True, False, False)
+
+
+def test_worker_processes_get_the_fast_path_setting(
+    served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Workers rebuild the app from the variables `main` exports.
+    db = str(tmp_path / "workers.sqlite")
+    assert cli.main(["--workers", "2", "--db", db]) == 0
+    assert _has_fast_path(cli.app_from_env()) is True
+    assert cli.main(["--workers", "2", "--db", db, "--no-fast-path"]) == 0
+    assert _has_fast_path(cli.app_from_env()) is False
