@@ -21,7 +21,9 @@ def to_us(instant: datetime) -> int:
 
 def from_us(us: int) -> datetime:
     """The aware UTC datetime `us` microseconds after the epoch."""
-    return EPOCH + timedelta(microseconds=us)
+    # Positional: timedelta's keyword parsing costs a third of this call, made once per message
+    # a read returns.
+    return EPOCH + timedelta(0, 0, us)
 
 
 def delta_us(seconds: float) -> int:

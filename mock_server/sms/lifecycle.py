@@ -11,6 +11,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
+
+_MICROSECOND = timedelta(microseconds=1)
+_ZERO = timedelta(0)
 
 
 class Outcome(StrEnum):
@@ -31,6 +35,16 @@ class Status(StrEnum):
     RECEIVED = "received"
 
 
+# The members `status_after` uses, as module globals (see there).
+_SERVER_ERROR, _FAILED_OUTCOME, _DELIVERED_OUTCOME = (
+    Outcome.SERVER_ERROR,
+    Outcome.FAILED,
+    Outcome.DELIVERED,
+)
+_QUEUED, _SENT, _DELIVERED = Status.QUEUED, Status.SENT, Status.DELIVERED
+_UNDELIVERED, _FAILED, _RECEIVED = Status.UNDELIVERED, Status.FAILED, Status.RECEIVED
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """Delays, in seconds after creation, of the `sent` and the final transition."""
@@ -47,14 +61,24 @@ class Lifecycle:
             raise ValueError("sent_after_s must not be greater than delivered_after_s")
 
     # As timedeltas (rounded to whole microseconds, like the store's instants), so that a
-    # message's arrival and its `delivered` status happen at exactly the same instant.
-    @property
+    # message's arrival and its `delivered` status happen at exactly the same instant. Cached
+    # (the instance is frozen): every message read needs them, and building a timedelta from
+    # a float costs more than the comparison it serves.
+    @cached_property
     def sent_after(self) -> timedelta:
         return timedelta(seconds=self.sent_after_s)
 
-    @property
+    @cached_property
     def delivered_after(self) -> timedelta:
         return timedelta(seconds=self.delivered_after_s)
+
+    @cached_property
+    def sent_after_us(self) -> int:
+        return self.sent_after // _MICROSECOND
+
+    @cached_property
+    def delivered_after_us(self) -> int:
+        return self.delivered_after // _MICROSECOND
 
 
 def status_at(
@@ -64,28 +88,41 @@ def status_at(
     outcome: Outcome,
     inbound: bool,
 ) -> tuple[Status, datetime]:
-    """The status at `now` and the instant it was reached.
+    """The status at `now` and the instant it was reached (see `status_after`)."""
+    status, reached = status_after((now - created_at) // _MICROSECOND, lifecycle, outcome, inbound)
+    return status, created_at + reached
+
+
+def status_after(
+    age_us: int, lifecycle: Lifecycle, outcome: Outcome, inbound: bool
+) -> tuple[Status, timedelta]:
+    """The status `age_us` microseconds after creation, and how long after creation it was
+    reached.
 
     Transitions happen at exactly `created + delay` (inclusive): `queued` before `sent_after`,
     `sent` from then until `delivered_after`, then `delivered` or `undelivered`. A `failed`
     message never reaches the carrier, so it goes from `queued` straight to `failed` at
     `sent_after` (the moment it would have been sent). When both delays are equal the later
     status wins. An inbound message is `received` from its creation on.
+
+    On integers (the store's unit) rather than datetimes, and with the enum members read from
+    module globals (in Python 3.11 `Status.SENT` is a metaclass lookup costing several times a
+    global's): every message of every page read goes through here.
     """
     if inbound:
-        return Status.RECEIVED, created_at
-    if outcome is Outcome.SERVER_ERROR:
+        return _RECEIVED, _ZERO
+    if outcome is _SERVER_ERROR:
         raise ValueError("a server_error send is never stored, so it has no status")
-    sent_at = created_at + lifecycle.sent_after
-    final_at = created_at + lifecycle.delivered_after
-    if outcome is Outcome.FAILED:
-        return (Status.FAILED, sent_at) if now >= sent_at else (Status.QUEUED, created_at)
-    if now >= final_at:
-        final = Status.DELIVERED if outcome is Outcome.DELIVERED else Status.UNDELIVERED
-        return final, final_at
-    if now >= sent_at:
-        return Status.SENT, sent_at
-    return Status.QUEUED, created_at
+    if outcome is _FAILED_OUTCOME:
+        if age_us >= lifecycle.sent_after_us:
+            return _FAILED, lifecycle.sent_after
+        return _QUEUED, _ZERO
+    if age_us >= lifecycle.delivered_after_us:
+        final = _DELIVERED if outcome is _DELIVERED_OUTCOME else _UNDELIVERED
+        return final, lifecycle.delivered_after
+    if age_us >= lifecycle.sent_after_us:
+        return _SENT, lifecycle.sent_after
+    return _QUEUED, _ZERO
 
 
 def arrival_delay(lifecycle: Lifecycle, outcome: Outcome, inbound: bool) -> timedelta | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 import re
@@ -26,6 +25,10 @@ MAX_CURSOR_LENGTH = 512
 _VERSION = b"v1:"
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _INTEGER = re.compile(rb"-?[0-9]{1,20}")
+# One encoder for every listing: `json.dumps` with non-default options builds a new encoder on
+# each call, which cost more than the encoding itself. Same options, so the same text (and the
+# cursors already handed out stay valid).
+_LISTING = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
 class InvalidCursor(ValueError):  # noqa: N818 - the name the HTTP layer maps
@@ -39,18 +42,22 @@ class InvalidCursor(ValueError):  # noqa: N818 - the name the HTTP layer maps
 
 def listing(*parts: str | int | None) -> str:
     """A query string describing one listing, unambiguous whatever characters the parts hold."""
-    return json.dumps(parts, separators=(",", ":"), ensure_ascii=True)
+    return _LISTING.encode(parts)
 
 
 class Cursors:
     def __init__(self, secret: bytes) -> None:
         if len(secret) < 16:
             raise ValueError("the cursor secret must be at least 16 bytes")
-        self._secret = secret
+        # Keyed once: a copy of this costs less than keying HMAC afresh for every cursor (the
+        # key schedule is most of the work for a MAC over a few dozen bytes).
+        self._keyed = hmac.new(secret, digestmod="sha256")
 
     def _mac(self, payload: bytes, query: str) -> bytes:
         message = query.encode("utf-8", "surrogatepass") + b"\0" + payload
-        return hmac.new(self._secret, message, hashlib.sha256).digest()[:MAC_BYTES]
+        mac = self._keyed.copy()
+        mac.update(message)
+        return mac.digest()[:MAC_BYTES]
 
     def encode(self, position: Position, query: str) -> str:
         payload = _VERSION + b".".join(str(int(part)).encode("ascii") for part in position)

@@ -23,7 +23,7 @@ from mock_server.sms.errors import (
     SimulatedServerError,
     ValidationFailed,
 )
-from mock_server.sms.instants import from_us, to_us
+from mock_server.sms.instants import to_us
 from mock_server.sms.lifecycle import Outcome, arrival_delay
 from mock_server.sms.numbers import is_e164
 from mock_server.sms.paging import Cursors, listing
@@ -170,9 +170,7 @@ class SmsService:
             visible.append(self._indexed_visibility(account.name, to_addr))
         stored = self.store.add(messages, visible, self.clock.now)
         # The answer shows each message as it was when created: queued (unless sent_after is 0).
-        return [
-            self._view(message, from_us(message.created_at), account.name) for message in stored
-        ]
+        return [self._view(message, message.created_at, account.name) for message in stored]
 
     def _refuse_server_errors(self, to: Sequence[str]) -> None:
         for index, to_addr in enumerate(to):
@@ -189,7 +187,7 @@ class SmsService:
         message = self.store.get(id)
         if message is None or not self._may_see(account, message):
             raise NotFound(f"No message {id} is visible to this account.")
-        return self._view(message, self.clock.now(), account.name)
+        return self._view(message, to_us(self.clock.now()), account.name)
 
     def receive(
         self,
@@ -269,14 +267,14 @@ class SmsService:
         )
         visible = self._indexed_visibility(None, to_addr)
         [message] = self.store.add([new], [visible], self.clock.now)
-        return self._view(message, from_us(message.created_at), None)
+        return self._view(message, message.created_at, None)
 
     def all_messages(
         self, from_addr: str | None = None, to_addr: str | None = None
     ) -> list[MessageView]:
         """Every stored message of every account, oldest first, for test assertions."""
-        now = self.clock.now()
-        return [self._view(m, now, None) for m in self.store.all(from_addr, to_addr)]
+        now_us = to_us(self.clock.now())
+        return [self._view(m, now_us, None) for m in self.store.all(from_addr, to_addr)]
 
     def reset(self) -> None:
         """Forget every message and put the clock back to the real time."""
@@ -318,9 +316,9 @@ class SmsService:
             raise InvalidCursor
         return position
 
-    def _view(self, message: StoredMessage, now: datetime, viewer: str | None) -> MessageView:
-        return view(message, now, self.config.lifecycle, viewer)
+    def _view(self, message: StoredMessage, now_us: int, viewer: str | None) -> MessageView:
+        return view(message, now_us, self.config.lifecycle, viewer)
 
     def _page(self, rows: list[StoredMessage], viewer: str, next_cursor: str | None) -> Page:
-        now = self.clock.now()
-        return Page(tuple(self._view(m, now, viewer) for m in rows), next_cursor)
+        now_us, lifecycle = to_us(self.clock.now()), self.config.lifecycle
+        return Page(tuple(view(m, now_us, lifecycle, viewer) for m in rows), next_cursor)

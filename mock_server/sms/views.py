@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from mock_server.sms.instants import from_us
-from mock_server.sms.lifecycle import Lifecycle, Status, status_at
+from mock_server.sms.lifecycle import Lifecycle, Status, status_after
 from mock_server.sms.segments import Encoding
 from mock_server.sms.store.base import StoredMessage
 
 Direction = Literal["inbound", "outbound"]
 
 
-@dataclass(frozen=True, slots=True)
-class MessageView:
+class MessageView(NamedTuple):
     """Everything the API's `Message` (and `HistoryEntry`) needs, with the status at read time.
 
     `direction` is relative to the account reading it: `outbound` for a message that account
     sent, else `inbound`. Read with no account (the control API) it says whether the message was
     sent through the API (`outbound`) or injected from outside (`inbound`).
+
+    A named tuple rather than a frozen dataclass: as immutable, and a page builds one per
+    message. A frozen dataclass sets each of its 11 fields through `object.__setattr__`, which
+    made it about five times slower to build (2 µs against 0.4 µs, Python 3.11).
     """
 
     id: str
@@ -44,24 +47,29 @@ class Page:
 
 
 def view(
-    message: StoredMessage, now: datetime, lifecycle: Lifecycle, viewer: str | None
+    message: StoredMessage, now_us: int, lifecycle: Lifecycle, viewer: str | None
 ) -> MessageView:
+    """`message` as `viewer` sees it at `now_us` (microseconds since the epoch, the store's unit:
+    the caller converts its clock's now once per page, not once per message)."""
     created = from_us(message.created_at)
-    status, since = status_at(created, now, lifecycle, message.outcome, message.inbound)
+    status, reached = status_after(
+        now_us - message.created_at, lifecycle, message.outcome, message.inbound
+    )
     if viewer is None:
         direction: Direction = "inbound" if message.inbound else "outbound"
     else:
         direction = "outbound" if message.sender_account == viewer else "inbound"
+    # Positional, in field order: keywords double the cost of building a named tuple.
     return MessageView(
-        id=message.id,
-        from_addr=message.from_addr,
-        to_addr=message.to_addr,
-        text=message.text,
-        status=status,
-        status_at=since,
-        segment_count=message.segment_count,
-        encoding=message.encoding,
-        created_at=created,
-        direction=direction,
-        sender_account=message.sender_account,
+        message.id,
+        message.from_addr,
+        message.to_addr,
+        message.text,
+        status,
+        created + reached,  # status_at
+        message.segment_count,
+        message.encoding,
+        created,  # created_at
+        direction,
+        message.sender_account,
     )
