@@ -106,12 +106,16 @@ def main() -> None:
     rss_before = _rss()
     started = time.perf_counter()
     if isinstance(store, SqliteStore):
-        # The preload alone commits without fsync (this thread's connection; the server's
-        # handlers run in worker threads, each with its own connection, synchronous=FULL).
-        store._conn().execute("PRAGMA synchronous = OFF")
-    ids = preload(service, account, args.preload, bulk=args.db is not None)
-    if isinstance(store, SqliteStore):
-        store._conn().execute("PRAGMA synchronous = FULL")
+        # The preload alone commits without any fsync. This thread's connection is also the
+        # one the server's handlers use (coroutines on this thread's event loop), so it gets
+        # the store's own setting back afterwards.
+        conn = store._conn()
+        synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+        conn.execute("PRAGMA synchronous = OFF")
+        ids = preload(service, account, args.preload, bulk=True)
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
+    else:
+        ids = preload(service, account, args.preload, bulk=False)
     seconds = time.perf_counter() - started
     rss_after = _rss()
     args.ids.write_text("\n".join(ids) + "\n")

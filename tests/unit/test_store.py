@@ -284,7 +284,7 @@ def test_instants_round_trip_through_microseconds() -> None:
 
 
 def test_sqlite_store_uses_a_write_ahead_log(tmp_path: Path) -> None:
-    """WAL lets readers in other processes go on while a send commits (and fsyncs)."""
+    """WAL lets readers in other processes go on while a send commits."""
 
     store = SqliteStore(tmp_path / "sms.db")
     store.close()
