@@ -81,6 +81,7 @@ LAYERS: Sequence[tuple[str, tuple[str, ...]]] = (
         ),
     ),
     ("our handlers", ("mock_server/http/handlers.py",)),
+    ("fast path (routing, token, parameters)", ("mock_server/http/fast_path.py",)),
     ("domain: service and store", ("mock_server/sms/",)),
     ("our middleware and error mapping", ("mock_server/http/",)),
     ("JSON encode/decode (stdlib json)", ("json/",)),
@@ -107,6 +108,10 @@ MARKERS: Sequence[tuple[str, Marker]] = (
     (
         "auth (security middleware and handler)",
         lambda f: f.file in ("connexion/security.py", "mock_server/http/auth.py"),
+    ),
+    (
+        "requests the fast path answered (all it calls)",
+        lambda f: f.file == "mock_server/http/fast_path.py",
     ),
     ("our handlers (incl. the domain)", lambda f: f.file == "mock_server/http/handlers.py"),
     ("  of which the domain (service, store)", lambda f: f.file == "mock_server/sms/service.py"),
