@@ -257,7 +257,7 @@ def _json_body(raw: bytes, schema: dict[str, Any]) -> Any:
     # The stdlib parser, as connexion's body validator uses: the same numbers, the same NaN.
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise _NotPlainError from None
     if not is_valid(schema, body):
         raise _NotPlainError

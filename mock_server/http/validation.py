@@ -154,6 +154,8 @@ class FieldJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise bad_request([("body", f"is not valid JSON: {exc}")]) from exc
+        except RecursionError as exc:  # arrays or objects nested deeper than the parser recurses
+            raise bad_request([("body", "is nested too deeply to parse")]) from exc
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
         if body is None:

@@ -34,6 +34,16 @@ def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
         pytest.param(SEND, b'{"from": "+6149', JSON, 400, "body", id="malformed-json"),
         pytest.param(SEND, b'{"text": "\xff\xfe"}', JSON, 400, "body", id="not-utf8"),
         pytest.param(SEND, b"[]", JSON, 400, "body", id="json-not-an-object"),
+        # Deeper than Python's parser recurses: a RecursionError, once a 500.
+        pytest.param(SEND, b"[" * 100_000 + b"]" * 100_000, JSON, 400, "body", id="nested-deep"),
+        pytest.param(
+            SEND,
+            b'{"from": "+61491570156", "text": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+            JSON,
+            400,
+            "body",
+            id="a-field-nested-deep",
+        ),
         pytest.param(SEND, b"", JSON, 400, None, id="empty-body"),
         pytest.param(SEND, b"Hi", {"Content-Type": "text/plain"}, 415, None, id="text-plain"),
         pytest.param(SEND, _json(cc=DEV_A), JSON, 400, "cc", id="unknown-field"),

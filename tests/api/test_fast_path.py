@@ -153,6 +153,13 @@ NOT_PLAIN = {
         {**GOOD, **JSON},
         json.dumps({"from": DEV_A + "\n", "to": DEV_B, "text": "Hi"}).encode(),
     ),
+    "nested deeper than the parser recurses": (
+        "POST",
+        "/api/v2/sms/send",
+        "",
+        {**GOOD, **JSON},
+        b"[" * 100_000 + b"]" * 100_000,
+    ),
     "an empty body": ("POST", "/api/v2/sms/send", "", {**GOOD, **JSON}, b""),
     "a query parameter the operation lacks": (
         "POST",
