@@ -32,9 +32,34 @@ from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
 ROOT = Path(__file__).resolve().parent
-PUBLIC_SPEC = ROOT.parent / "openapi.yaml"
+# In a checkout the contract is at the repository's root; an installed wheel has its copy inside
+# the package (pyproject.toml, force-include).
+PUBLIC_SPEC = next(
+    (spec for spec in (ROOT / "openapi.yaml", ROOT.parent / "openapi.yaml") if spec.is_file()),
+    ROOT.parent / "openapi.yaml",
+)
 CONTROL_SPEC = ROOT / "control.yaml"
 CONTROL_BASE = "/_mock"
+#: How control.yaml refers to the public contract's schemas (written for the checkout's layout).
+_PUBLIC_REF = "../openapi.yaml#"
+
+
+def _control_spec() -> dict[str, Any]:
+    """control.yaml, with its `$ref`s into the public contract aimed at PUBLIC_SPEC, wherever
+    that is: in a checkout the file they name, in a wheel the package's own copy."""
+
+    def aim(node: Any) -> Any:
+        if isinstance(node, list):
+            return [aim(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_PUBLIC_REF):
+            return {**node, "$ref": PUBLIC_SPEC.as_uri() + "#" + ref.removeprefix(_PUBLIC_REF)}
+        return {key: aim(value) for key, value in node.items()}
+
+    spec: dict[str, Any] = aim(yaml.safe_load(CONTROL_SPEC.read_text()))
+    return spec
 
 
 def _snake(operation_id: str) -> str:
@@ -98,7 +123,7 @@ def create_app(
     public = _by_operation_id(PublicApi(service))
     app.add_api(PUBLIC_SPEC, resolver=Resolver(function_resolver=public), **options)
     app.add_api(
-        CONTROL_SPEC,
+        _control_spec(),
         base_path=CONTROL_BASE,
         resolver=Resolver(function_resolver=_by_operation_id(ControlApi(service, faults))),
         **options,
