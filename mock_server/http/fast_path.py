@@ -40,10 +40,14 @@ from mock_server.http.validation import is_valid
 Handler = Callable[..., Awaitable[Response]]
 TokenCheck = Callable[[str], dict[str, Any] | None]
 
+#: Integers as plain digits, no sign, no leading zero, at most 18 of them (always a 64-bit int):
+#: connexion's coercion takes more spellings (`+5`, `05`), which it is left to judge.
 _PLAIN_INTEGER = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
 #: Path parameter values taken here; anything else (escapes, dots, ...) is connexion's to judge.
 _PLAIN_SEGMENT = "[A-Za-z0-9_-]+"
-_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+#: Methods of an OpenAPI path item that this path may take (HEAD, OPTIONS, TRACE: connexion's).
+_OPERATION_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+_BEARER = b"Bearer "
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,19 @@ class _Param:
 class _Operation:
     handler: Handler
     query: Mapping[str, _Param] = field(default_factory=dict)
-    required: frozenset[str] = frozenset()
+    required_query: frozenset[str] = frozenset()
     path: Mapping[str, _Param] = field(default_factory=dict)
     defaults: Mapping[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None  # the application/json schema, if it takes a body
 
 
 class _NotPlainError(Exception):
-    """The request is not in the plain form this path takes: connexion answers it."""
+    """Not an error: the signal that a request is not in the plain form this path takes, so
+    connexion answers it. `replay` holds the messages of the body already received, if any."""
+
+    def __init__(self, replay: list[Message] | None = None) -> None:
+        super().__init__()
+        self.replay = replay
 
 
 def _param(spec: dict[str, Any]) -> _Param | None:
@@ -89,8 +98,8 @@ def _operation(
 ) -> _Operation | None:
     """The operation as this path runs it, or None if it takes forms this path does not check
     (headers, cookies, arrays, other media types, other security): those stay connexion's."""
-    if not _bearer_only(spec, operation):
-        return None
+    if not _bearer_only(spec, operation) or "x-body-name" in operation.get("requestBody", {}):
+        return None  # (x-body-name would rename the handler's `body` argument)
     merged = {
         (p["name"], p["in"]): p
         for p in [*item.get("parameters", []), *operation.get("parameters", [])]
@@ -138,7 +147,7 @@ class FastPath:
         self.templated: list[tuple[str, re.Pattern[str], _Operation]] = []
         for path, item in spec["paths"].items():
             for method, operation in item.items():
-                if method not in _METHODS:
+                if method not in _OPERATION_METHODS:
                     continue
                 compiled = _operation(spec, item, operation, handlers(operation["operationId"]))
                 if compiled is None:
@@ -168,15 +177,16 @@ class FastPath:
             await self.app(scope, receive, send)
             return
         operation, path_values = route
-        body: bytes | None = None
         try:
             headers = _plain_headers(scope)
-            kwargs = self._arguments(operation, path_values, scope["query_string"], headers)
+            kwargs = self._arguments(
+                operation, path_values, scope.get("query_string", b""), headers
+            )
             if operation.body is not None:
-                body = await _read_body(receive, headers)
-                kwargs["body"] = _json_body(body, operation.body)
-        except _NotPlainError:
-            await self.app(scope, _replay(body, receive) if body is not None else receive, send)
+                kwargs["body"] = _json_body(await _read_body(receive, headers), operation.body)
+        except _NotPlainError as hand_on:
+            replayed = receive if hand_on.replay is None else _replay(hand_on.replay, receive)
+            await self.app(scope, replayed, send)
             return
         response = await operation.handler(**kwargs)
         await response(scope, receive, send)
@@ -189,9 +199,9 @@ class FastPath:
         headers: Mapping[bytes, bytes],
     ) -> dict[str, Any]:
         authorization = headers.get(b"authorization", b"")
-        if not authorization.startswith(b"Bearer "):
+        if not authorization.startswith(_BEARER):
             raise _NotPlainError
-        token_info = self.token_info(authorization[7:].decode("latin-1"))
+        token_info = self.token_info(authorization.removeprefix(_BEARER).decode("latin-1"))
         if token_info is None:
             raise _NotPlainError
         kwargs: dict[str, Any] = {"token_info": token_info, **operation.defaults}
@@ -212,11 +222,13 @@ def _plain_headers(scope: Scope) -> dict[bytes, bytes]:
 
 
 def _query(operation: _Operation, query_string: bytes) -> dict[str, Any]:
+    # Raw bytes beyond ASCII, and escapes that are not UTF-8 (which parse_qsl turns into U+FFFD
+    # silently), are spelled differently by starlette's Latin-1 reading: connexion judges them.
     if not query_string.isascii():
         raise _NotPlainError
     pairs = parse_qsl(query_string.decode("ascii"), keep_blank_values=True)
     names = [name for name, _ in pairs]
-    if len(set(names)) != len(names) or not operation.required.issubset(names):
+    if len(set(names)) != len(names) or not operation.required_query.issubset(names):
         raise _NotPlainError
     values: dict[str, Any] = {}
     for name, text in pairs:
@@ -239,40 +251,48 @@ def _value(param: _Param, text: str) -> Any:
     return value
 
 
-async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> bytes:
+async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> list[Message]:
+    """The messages of the whole body, when it came as announced: `application/json`, with a
+    Content-Length it matches. Otherwise (a client gone mid-body included) connexion gets the
+    messages received so far, in order, then the rest, and answers as it would have."""
     if headers.get(b"content-type") != b"application/json" or b"transfer-encoding" in headers:
         raise _NotPlainError
     length = headers.get(b"content-length", b"")
     if not length.isdigit():
         raise _NotPlainError
-    chunks: list[bytes] = []
+    messages: list[Message] = []
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        messages.append(message)
+        if message["type"] != "http.request":
+            raise _NotPlainError(messages)
         if not message.get("more_body", False):
-            return b"".join(chunks)
+            break
+    if len(_body(messages)) != int(length):
+        raise _NotPlainError(messages)
+    return messages
 
 
-def _json_body(raw: bytes, schema: dict[str, Any]) -> Any:
+def _body(messages: list[Message]) -> bytes:
+    return b"".join(message.get("body", b"") for message in messages)
+
+
+def _json_body(messages: list[Message], schema: dict[str, Any]) -> Any:
     # The stdlib parser, as connexion's body validator uses: the same numbers, the same NaN.
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise _NotPlainError from None
+        body = json.loads(_body(messages).decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, too deep, too many digits
+        raise _NotPlainError(messages) from None
     if not is_valid(schema, body):
-        raise _NotPlainError
+        raise _NotPlainError(messages)
     return body
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that first gives the body already read, then what the client sends next."""
-    sent = False
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that gives `messages` first, then what the client sends next."""
+    pending = list(messages)
 
     async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return pending.pop(0) if pending else await receive()
 
     return replay

@@ -9,6 +9,7 @@ app's own ids and cursors are named by the order they first appeared in.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -200,6 +201,60 @@ def test_a_header_given_twice_goes_to_connexion() -> None:
     client.get("/api/v2/sms/history", headers=headers)
     assert recorder.handled == []
     assert len(recorder.passed_on) == 1
+
+
+def _raw(headers: list[tuple[bytes, bytes]], messages: list[dict[str, Any]]) -> Recorder:
+    """A POST of a send straight through the ASGI interface: `messages` is what the client's
+    connection delivers, in order (then it is gone)."""
+    recorder = Recorder()
+    fast = FastPath(recorder.inner, spec=SPEC, handlers=recorder.handler, token_info=token_info)
+    pending = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def send(_message: Any) -> None:
+        pass
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/v2/sms/send",
+        "query_string": b"",
+        "headers": [(b"authorization", f"Bearer {DEV_TOKEN}".encode()), *headers],
+    }
+    asyncio.run(fast(scope, receive, send))
+    return recorder
+
+
+def test_a_client_gone_mid_body_goes_to_connexion_with_what_it_sent() -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"999")]
+    first = {"type": "http.request", "body": SEND, "more_body": True}
+    recorder = _raw(headers, [first, {"type": "http.disconnect"}])
+    assert recorder.handled == []
+    assert recorder.passed_on == [SEND]
+
+
+def test_a_body_longer_than_announced_goes_to_connexion() -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"0")]
+    recorder = _raw(headers, [{"type": "http.request", "body": SEND, "more_body": False}])
+    assert recorder.handled == []
+    assert recorder.passed_on == [SEND]
+
+
+def test_a_body_in_several_messages_is_read_whole() -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(SEND))]
+    halves = [SEND[:10], SEND[10:]]
+    recorder = _raw(
+        headers,
+        [
+            {"type": "http.request", "body": half, "more_body": i == 0}
+            for i, half in enumerate(halves)
+        ],
+    )
+    assert recorder.passed_on == []
+    [(_, kwargs)] = recorder.handled
+    assert kwargs["body"] == json.loads(SEND)
 
 
 # -- the property: the same answers with and without the fast path -----------------------------
