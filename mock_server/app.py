@@ -22,6 +22,7 @@ from mock_server.http.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
     FaultMiddleware,
+    MediaTypeCaseMiddleware,
 )
 from mock_server.http.operations import decorate_once
 from mock_server.http.validation import validator_map
@@ -137,6 +138,7 @@ def create_app(
         position=MiddlewarePosition.BEFORE_SWAGGER,
         methods=_concrete_paths(PUBLIC_SPEC),
     )
+    app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
         app.add_middleware(
             FastPath,

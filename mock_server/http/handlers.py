@@ -16,7 +16,9 @@ from starlette.responses import Response
 from mock_server import __version__
 from mock_server.http.problems import problem
 from mock_server.sms.accounts import Account
+from mock_server.sms.errors import FieldError, ValidationFailed
 from mock_server.sms.faults import Faults, FaultSwitch
+from mock_server.sms.instants import parse_instant
 from mock_server.sms.service import MessageView, SmsService
 
 Json = dict[str, Any]
@@ -103,7 +105,7 @@ class PublicApi:
         until: str | None = None,
     ) -> Response:
         page = self.service.history(
-            _account(token_info), limit, cursor, _instant(since), _instant(until)
+            _account(token_info), limit, cursor, _instant("since", since), _instant("until", until)
         )
         entries = [
             {"id": v.id, "timestamp": v.created_at, "direction": v.direction} for v in page.items
@@ -111,9 +113,15 @@ class PublicApi:
         return ok({"messages": entries, "next_cursor": page.next_cursor})
 
 
-def _instant(value: str | None) -> datetime | None:
-    # The spec's `format: date-time` was checked by request validation before we got here.
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+def _instant(field: str, value: str | None) -> datetime | None:
+    """The query's date-time as an instant. Request validation checked `format: date-time`, but
+    the validators accept what `datetime` cannot hold (year 0, say): that is a 400 too."""
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise ValidationFailed([FieldError(field, str(exc))]) from None
 
 
 class ControlApi:

@@ -1,5 +1,6 @@
-"""ASGI middleware for what the spec promises outside any one operation: the 1 MiB body limit and
-the faults a user asked for through the control API.
+"""ASGI middleware for what the spec promises outside any one operation: the 1 MiB body limit,
+concrete paths before templated ones, media types in any case, and the faults a user asked for
+through the control API.
 
 Both sit inside connexion's exception middleware, so the problems they raise are rendered like
 every other error.
@@ -74,6 +75,29 @@ class ConcretePathMiddleware:
                     detail=f"{scope['path']} does not allow {scope['method']}.",
                     headers={"Allow": ", ".join(sorted(allowed))},
                 )
+        await self.app(scope, receive, send)
+
+
+class MediaTypeCaseMiddleware:
+    """Media types are case-insensitive (RFC 9110, section 8.3.1): `Application/JSON` is JSON.
+    Connexion matches them case-sensitively, so such a body was neither parsed nor validated and
+    reached the handler as bytes (a 500). The type and subtype are lowered here, before anything
+    reads them; parameters (`charset=...`) are left as sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = scope["headers"]
+            for index, (name, value) in enumerate(headers):
+                if name == b"content-type":
+                    media_type, separator, parameters = value.partition(b";")
+                    if media_type != media_type.lower():
+                        lowered = (name, media_type.lower() + separator + parameters)
+                        headers = [*headers[:index], lowered, *headers[index + 1 :]]
+                        scope = {**scope, "headers": headers}
+                    break
         await self.app(scope, receive, send)
 
 

@@ -60,8 +60,16 @@ def _compile(schema: dict[str, Any]) -> _Compiled:
 
 
 def is_valid(schema: dict[str, Any], instance: Any) -> bool:
-    """Whether `instance` passes `schema`, by the compiled validator alone (no error list)."""
-    return _compile(schema).fast.is_valid(instance)
+    """Whether `instance` passes `schema`, by the compiled validator alone (no error list).
+
+    False also where jsonschema-rs cannot judge: a string holding a lone surrogate (`"\\ud800"`
+    in JSON) cannot cross into Rust, and it raises UnicodeEncodeError. Pure-Python jsonschema,
+    which `_all_errors` then asks, can.
+    """
+    try:
+        return bool(_compile(schema).fast.is_valid(instance))
+    except UnicodeEncodeError:
+        return False
 
 
 def _path(prefix: str, parts: Iterable[Any]) -> str:
@@ -112,10 +120,10 @@ def _all_errors(schema: dict[str, Any], instance: Any, prefix: str = "") -> list
     known case is a pattern ending in `$` with a trailing newline, which Python's `re` accepts
     and the domain then refuses by name.
     """
-    compiled = _compile(schema)
-    if compiled.fast.is_valid(instance):
+    if is_valid(schema, instance):
         return []
-    errors = sorted(compiled.explain.iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    explain = _compile(schema).explain
+    errors = sorted(explain.iter_errors(instance), key=lambda e: list(map(str, e.path)))
     return [found for error in errors for found in _field_errors(error, prefix)]
 
 
@@ -156,6 +164,8 @@ class FieldJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             raise bad_request([("body", f"is not valid JSON: {exc}")]) from exc
         except RecursionError as exc:  # arrays or objects nested deeper than the parser recurses
             raise bad_request([("body", "is nested too deeply to parse")]) from exc
+        except ValueError as exc:  # an integer of more digits than Python converts (4300)
+            raise bad_request([("body", f"holds a number this server cannot read: {exc}")]) from exc
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
         if body is None:

@@ -34,6 +34,37 @@ def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
         pytest.param(SEND, b'{"from": "+6149', JSON, 400, "body", id="malformed-json"),
         pytest.param(SEND, b'{"text": "\xff\xfe"}', JSON, 400, "body", id="not-utf8"),
         pytest.param(SEND, b"[]", JSON, 400, "body", id="json-not-an-object"),
+        # More digits than Python converts to an int (4300): a ValueError, once a 500.
+        pytest.param(
+            SEND,
+            _json(text=None).replace(b"null", b"1" * 5000),
+            JSON,
+            400,
+            "body",
+            id="a-5000-digit-number",
+        ),
+        # jsonschema-rs cannot take a lone surrogate (UnicodeEncodeError, once a 500).
+        pytest.param(SEND, _json(to="\ud800"), JSON, 400, "to", id="lone-surrogate-in-a-pattern"),
+        pytest.param(
+            SEND, _json(**{"\ud800": 1}), JSON, 400, "\ud800", id="lone-surrogate-as-a-key"
+        ),
+        pytest.param(
+            "/api/v2/sms/send/bulk",
+            _json(to=["\ud800"]),
+            JSON,
+            400,
+            "to[0]",
+            id="lone-surrogate-in-a-list",
+        ),
+        # Connexion matched media types case-sensitively: this body was never validated (a 500).
+        pytest.param(
+            SEND,
+            _json(cc=DEV_A),
+            {"Content-Type": "Application/JSON"},
+            400,
+            "cc",
+            id="media-type-in-capitals",
+        ),
         # Deeper than Python's parser recurses: a RecursionError, once a 500.
         pytest.param(SEND, b"[" * 100_000 + b"]" * 100_000, JSON, 400, "body", id="nested-deep"),
         pytest.param(
@@ -119,6 +150,17 @@ def test_a_chunked_body_is_read_like_any_other(mock: Mock) -> None:
         pytest.param("/api/v2/sms/history", {"page": "2"}, ["page"], id="unknown-parameter"),
         pytest.param("/api/v2/sms/history", {"limit": "ten"}, ["limit"], id="limit-not-int"),
         pytest.param("/api/v2/sms/history", {"since": "yesterday"}, ["since"], id="bad-since"),
+        # Valid RFC 3339 that `datetime` cannot hold, and a value Python's validator lets
+        # through with its trailing newline: both reached datetime.fromisoformat (a 500).
+        pytest.param(
+            "/api/v2/sms/history", {"since": "0000-01-01T00:00:00Z"}, ["since"], id="year-0"
+        ),
+        pytest.param(
+            "/api/v2/sms/history",
+            {"until": "2025-11-24T16:00:00Z\n"},
+            ["until"],
+            id="trailing-newline",
+        ),
         pytest.param("/api/v2/sms/receive", {}, ["to"], id="receive-without-to"),
         pytest.param("/api/v2/sms/receive", {"to": "0491570157"}, ["to"], id="receive-bad-to"),
         pytest.param(
@@ -135,3 +177,10 @@ def test_a_bad_query_or_path_is_a_400_naming_it(
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     assert [error["field"] for error in response.json()["errors"]] == named
+
+
+def test_a_media_type_in_capitals_is_json(mock: Mock) -> None:
+    """RFC 9110: media types are case-insensitive."""
+    answer = mock.http.post(SEND, content=_json(), headers={"Content-Type": "Application/JSON"})
+    assert answer.status_code == 200, answer.text
+    assert [m["text"] for m in mock.stored()] == ["Hi"]

@@ -230,6 +230,26 @@ def test_history_since_is_inclusive_and_until_exclusive(any_store_mock: Mock) ->
     assert ids(since=end, until=start) == []
 
 
+def test_history_bounds_take_any_rfc_3339_spelling(mock: Mock) -> None:
+    """Lower-case `t` and `z`, and an offset: RFC 3339 allows them, and they bound the history
+    like the canonical form (leap seconds: tests/unit/test_instants.py)."""
+    first = mock.send(ACME_1, DEV_A, "first", client=mock.acme)
+    mock.advance(120)
+    second = mock.send(ACME_1, DEV_A, "second", client=mock.acme)
+    minute = first.created_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    canonical = minute.strftime("%Y-%m-%dT%H:%M:%SZ")
+    in_sydney = (minute + timedelta(hours=11)).strftime("%Y-%m-%dT%H:%M:%S+11:00")
+
+    def ids(since: str) -> list[str]:
+        answer = mock.acme.get_httpx_client().get("/api/v2/sms/history", params={"since": since})
+        assert answer.status_code == 200, answer.text
+        return [entry["id"] for entry in answer.json()["messages"]]
+
+    assert ids(canonical) == [second.id]
+    assert ids(canonical.replace("T", "t").replace("Z", "z")) == [second.id]
+    assert ids(in_sydney) == [second.id]
+
+
 def test_history_pages_within_bounds(mock: Mock) -> None:
     created = []
     for i in range(6):
