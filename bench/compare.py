@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.client import seed
-from bench.load import run_wrk
+from bench.load import measure, run_wrk
 from bench.servers import HOST, Server, free_port, start_server
 from bench.settings import MIX, ROOT, SPEC, TOKEN, BenchError, Settings
 from bench.stats import median_of
@@ -91,32 +91,6 @@ def start_target(spec: Target, port: int, workdir: Path) -> Server:
     )
 
 
-def _point(
-    wrk: str, server: Server, ids_file: Path, connections: int, settings: Settings
-) -> dict[str, Any]:
-    cpu_before = server.cpu_seconds()
-    result = run_wrk(
-        wrk,
-        server.base_url,
-        weights=MIX,
-        ids_file=ids_file,
-        connections=connections,
-        duration_s=settings.duration_s,
-        threads=settings.wrk_threads,
-    )
-    cpu = server.cpu_seconds() - cpu_before
-    run = result.as_json()
-    run["server_cpu_s"] = round(cpu, 3)
-    run["cpu_s_per_1k"] = round(cpu / result.requests * 1000, 4) if result.requests else 0.0
-    run["client_cpu_share"] = round(result.client_cpu_s / result.duration_s, 3)
-    # Whatever else kept the machine's cores busy meanwhile (other processes, and the kernel's
-    # share of loopback networking): in cores, near 0 on a quiet machine.
-    other = result.machine_busy_s - cpu - result.client_cpu_s
-    run["other_cpu_share"] = round(max(0.0, other) / result.duration_s, 3)
-    run["rss_bytes"] = server.rss_bytes()
-    return run
-
-
 def run_comparison(settings: Settings, wrk: str, workdir: Path, say: Say) -> dict[str, Any]:
     specs: dict[str, Target] = {}
     servers: dict[str, Server] = {}
@@ -147,7 +121,15 @@ def run_comparison(settings: Settings, wrk: str, workdir: Path, say: Say) -> dic
         for repetition in range(1, settings.repetitions + 1):
             for connections in settings.concurrency:
                 for key, server in servers.items():
-                    run = _point(wrk, server, ids[key], connections, settings)
+                    run = measure(
+                        wrk,
+                        server,
+                        weights=MIX,
+                        ids_file=ids[key],
+                        connections=connections,
+                        duration_s=settings.duration_s,
+                        threads=settings.wrk_threads,
+                    )
                     runs[key][connections].append(run)
                     errors = sum(run["errors"].values())
                     say(
@@ -186,7 +168,7 @@ def ratios(compared: dict[str, Any], concurrency: tuple[int, ...]) -> dict[str, 
         return None if entry is None else dict(entry["points"][str(c)]["median"])
 
     found: dict[str, Any] = {}
-    for mock in ("mock-memory", "mock-connexion", "mock-sqlite"):
+    for mock in (key for key in LABELS if key.startswith("mock-")):
         for c in concurrency:
             ours, prism, floor = median(mock, c), median("prism", c), median("floor", c)
             if ours is None:

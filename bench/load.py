@@ -19,6 +19,7 @@ from typing import Any
 
 import psutil
 
+from bench.servers import Server
 from bench.settings import FROM, PAGE, TO, TOKEN, BenchError
 
 SCRIPT = Path(__file__).resolve().parent / "mix.lua"
@@ -153,3 +154,38 @@ def run_wrk(
         client_cpu_s=client_cpu,
         machine_busy_s=busy,
     )
+
+
+def measure(
+    wrk: str,
+    server: Server,
+    *,
+    weights: str,
+    ids_file: Path,
+    connections: int,
+    duration_s: int,
+    threads: int,
+) -> dict[str, Any]:
+    """One wrk run against `server`, with the server's CPU per 1,000 requests, its resident
+    memory, and the CPU of everything else meanwhile."""
+    cpu_before = server.cpu_seconds()
+    result = run_wrk(
+        wrk,
+        server.base_url,
+        weights=weights,
+        ids_file=ids_file,
+        connections=connections,
+        duration_s=duration_s,
+        threads=threads,
+    )
+    cpu = server.cpu_seconds() - cpu_before
+    run = result.as_json()
+    run["server_cpu_s"] = round(cpu, 3)
+    run["cpu_s_per_1k"] = round(cpu / result.requests * 1000, 4) if result.requests else 0.0
+    run["client_cpu_share"] = round(result.client_cpu_s / result.duration_s, 3)
+    # Whatever else kept the machine's cores busy meanwhile (other processes, and the kernel's
+    # share of loopback networking): in cores, near 0 on a quiet machine.
+    other = result.machine_busy_s - cpu - result.client_cpu_s
+    run["other_cpu_share"] = round(max(0.0, other) / result.duration_s, 3)
+    run["rss_bytes"] = server.rss_bytes()
+    return run

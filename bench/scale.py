@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.client import time_bulk_sends
 from bench.compare import Say
-from bench.load import run_wrk
+from bench.load import measure
 from bench.servers import free_port, start_server
 from bench.settings import SCALE_LOADS, BenchError, Settings
 from bench.stats import median_of
@@ -59,23 +59,15 @@ def _one(
         for kind, weights in SCALE_LOADS.items():
             runs = []
             for _ in range(settings.scale_repetitions):
-                cpu_before = server.cpu_seconds()
-                result = run_wrk(
+                run = measure(
                     wrk,
-                    server.base_url,
+                    server,
                     weights=weights,
                     ids_file=ids_file,
                     connections=settings.scale_concurrency,
                     duration_s=settings.scale_duration_s,
                     threads=settings.wrk_threads,
                 )
-                run = result.as_json()
-                cpu = server.cpu_seconds() - cpu_before
-                run["cpu_s_per_1k"] = (
-                    round(cpu / result.requests * 1000, 4) if result.requests else 0
-                )
-                other = result.machine_busy_s - cpu - result.client_cpu_s
-                run["other_cpu_share"] = round(max(0.0, other) / result.duration_s, 3)
                 runs.append(run)
             errors = sum(sum(run["errors"].values()) for run in runs)
             keys = ("rps", "p50_ms", "p99_ms", "cpu_s_per_1k", "other_cpu_share")
