@@ -3,6 +3,7 @@ schemathesis all serve."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -75,10 +76,16 @@ def _by_operation_id(handlers: object) -> Callable[[str], Any]:
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
-def _concrete_paths(spec: Path) -> dict[str, frozenset[str]]:
-    """Each path of `spec` without a template, with the methods it serves (HEAD with GET, as
-    the router does)."""
-    paths: dict[str, dict[str, Any]] = yaml.safe_load(spec.read_text())["paths"]
+@functools.cache
+def _public_spec() -> Specification:
+    """openapi.yaml with its `$ref`s resolved, read once a process (the app factory's own uses:
+    connexion reads the file itself)."""
+    return Specification.load(PUBLIC_SPEC)
+
+
+def _concrete_paths(paths: dict[str, dict[str, Any]]) -> dict[str, frozenset[str]]:
+    """Each path without a template, with the methods it serves (HEAD with GET, as the router
+    does)."""
     served = {}
     for path, item in paths.items():
         if "{" not in path:
@@ -136,14 +143,14 @@ def create_app(
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
-        methods=_concrete_paths(PUBLIC_SPEC),
+        methods=_concrete_paths(_public_spec()["paths"]),
     )
     app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
         app.add_middleware(
             FastPath,
             position=MiddlewarePosition.BEFORE_SWAGGER,
-            spec=Specification.load(PUBLIC_SPEC),
+            spec=_public_spec(),
             handlers=public,
             token_info=token_check(config.accounts),
         )

@@ -107,11 +107,14 @@ def _operation(
     query: dict[str, _Param] = {}
     path: dict[str, _Param] = {}
     defaults: dict[str, Any] = {}
+    required_query: set[str] = set()
     for (name, where), parameter in merged.items():
         compiled = _param(parameter)
         if compiled is None or where not in ("query", "path"):
             return None
         (query if where == "query" else path)[name] = compiled
+        if where == "query" and parameter.get("required"):
+            required_query.add(name)
         if "default" in parameter.get("schema", {}):
             defaults[compiled.arg] = parameter["schema"]["default"]
     body = None
@@ -120,10 +123,7 @@ def _operation(
         if set(content) != {"application/json"}:
             return None
         body = content["application/json"]["schema"]
-    required = frozenset(
-        name for (name, where), p in merged.items() if where == "query" and p.get("required")
-    )
-    return _Operation(handler, query, required, path, defaults, body)
+    return _Operation(handler, query, frozenset(required_query), path, defaults, body)
 
 
 class FastPath:
