@@ -39,10 +39,17 @@ class FaultSwitch:
 
     def __init__(self, state: StateStore) -> None:
         self._state = state
+        # The last settings read, with the text they were parsed from: `current` runs on every
+        # public call, and the settings seldom change. One tuple, so threads swap it whole.
+        self._last: tuple[str | None, Faults] = (None, Faults())
 
     def current(self) -> Faults:
         raw = self._state.get_state(_KEY)
-        return Faults(**json.loads(raw)) if raw else Faults()
+        last_raw, faults = self._last
+        if raw != last_raw:
+            faults = Faults(**json.loads(raw)) if raw else Faults()
+            self._last = (raw, faults)
+        return faults
 
     def set(self, faults: Faults) -> Faults:
         self._state.set_state(_KEY, json.dumps(asdict(faults)))
