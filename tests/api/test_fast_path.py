@@ -62,8 +62,12 @@ class Recorder:
         self.passed_on.append(body)
         await Response(b"connexion", status_code=418)(scope, receive, send)
 
+    def fast_path(self) -> FastPath:
+        """A FastPath over the public spec whose two ways out are recorded here."""
+        return FastPath(self.inner, spec=SPEC, handlers=self.handler, token_info=_token_info)
 
-def token_info(token: str) -> dict[str, Any] | None:
+
+def _token_info(token: str) -> dict[str, Any] | None:
     return {"sub": "dev"} if token == DEV_TOKEN else None
 
 
@@ -76,7 +80,7 @@ def call(
 ) -> Recorder:
     """One request through a fresh FastPath over a recording connexion."""
     recorder = Recorder()
-    fast = FastPath(recorder.inner, spec=SPEC, handlers=recorder.handler, token_info=token_info)
+    fast = recorder.fast_path()
     client = TestClient(fast, base_url="http://testserver")
     url = path + (f"?{query}" if query else "")
     client.request(method, url, headers=headers or {}, content=body or None)
@@ -195,7 +199,7 @@ def test_anything_but_the_plain_form_goes_to_connexion_intact(
 
 def test_a_header_given_twice_goes_to_connexion() -> None:
     recorder = Recorder()
-    fast = FastPath(recorder.inner, spec=SPEC, handlers=recorder.handler, token_info=token_info)
+    fast = recorder.fast_path()
     client = TestClient(fast, base_url="http://testserver")
     headers = [("authorization", f"Bearer {DEV_TOKEN}"), ("authorization", "Bearer other")]
     client.get("/api/v2/sms/history", headers=headers)
@@ -207,7 +211,7 @@ def _raw(headers: list[tuple[bytes, bytes]], messages: list[dict[str, Any]]) -> 
     """A POST of a send straight through the ASGI interface: `messages` is what the client's
     connection delivers, in order (then it is gone)."""
     recorder = Recorder()
-    fast = FastPath(recorder.inner, spec=SPEC, handlers=recorder.handler, token_info=token_info)
+    fast = recorder.fast_path()
     pending = list(messages)
 
     async def receive() -> dict[str, Any]:

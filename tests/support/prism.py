@@ -22,7 +22,6 @@ import httpx
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / "openapi.yaml"
 #: The first `npx` of a fresh clone installs Prism (about 7 s here); a slow machine gets more.
 START_DEADLINE_S = 60.0
 STOP_DEADLINE_S = 10.0
