@@ -20,7 +20,8 @@ from schemathesis import Case
 from starlette.types import ASGIApp
 
 from tests.contract.targets import Target
-from tests.support.prism import STOP_DEADLINE_S, PrismProcess, wait_until_answering
+from tests.support.prism import STOP_DEADLINE_S, PrismProcess
+from tests.support.waiting import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"

@@ -5,16 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import httpx
-
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 START_DEADLINE_S = 30.0
@@ -50,14 +48,13 @@ def live_server(args: Sequence[str] = ()) -> Iterator[LiveServer]:
 
 
 def _wait_for_health(server: LiveServer, output: IO[bytes]) -> None:
-    deadline = time.monotonic() + START_DEADLINE_S
-    while time.monotonic() < deadline and server.process.poll() is None:
-        try:
-            if httpx.get(server.base_url + "/_mock/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    output.seek(0)
-    log = output.read().decode(errors="replace")
-    raise RuntimeError(f"the mock did not answer at {server.base_url} in time:\n{log}")
+    try:
+        wait_until_answering(
+            server.base_url + "/_mock/health",
+            lambda: server.process.poll() is None,
+            "the mock",
+            START_DEADLINE_S,
+        )
+    except (RuntimeError, TimeoutError) as exc:
+        output.seek(0)
+        raise RuntimeError(f"{exc}:\n{output.read().decode(errors='replace')}") from None

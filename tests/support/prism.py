@@ -12,18 +12,14 @@ import os
 import signal
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import httpx
-
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The first `npx` of a fresh clone installs Prism (about 7 s here); a slow machine gets more.
-START_DEADLINE_S = 60.0
 STOP_DEADLINE_S = 10.0
 #: Any answer (whatever its status) from this path proves the server is up.
 PROBE_PATH = "/api/v2/sms/history"
@@ -33,20 +29,6 @@ def prism_command(*args: str) -> list[str]:
     """`npx --yes @stoplight/prism-cli@<the package.json pin> ...`."""
     pins = json.loads((ROOT / "package.json").read_text())["devDependencies"]
     return ["npx", "--yes", f"@stoplight/prism-cli@{pins['@stoplight/prism-cli']}", *args]
-
-
-def wait_until_answering(base_url: str, alive: Callable[[], bool], what: str) -> None:
-    """Poll `base_url` until it answers; fail at the deadline, or when `alive()` turns False."""
-    deadline = time.monotonic() + START_DEADLINE_S
-    while time.monotonic() < deadline:
-        if not alive():
-            raise RuntimeError(f"{what} stopped before it answered at {base_url}")
-        try:
-            httpx.get(base_url + PROBE_PATH, timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{what} did not answer at {base_url} within {START_DEADLINE_S:.0f} s")
 
 
 class PrismProcess:
@@ -91,7 +73,8 @@ def prisms(*modes: Sequence[str]) -> Iterator[list[PrismProcess]]:
             running.append(PrismProcess(f"http://127.0.0.1:{port}", process, log))
         for mode, prism in zip(modes, running, strict=True):
             try:
-                wait_until_answering(prism.base_url, prism.alive, f"prism {mode[0]}")
+                url = prism.base_url + PROBE_PATH
+                wait_until_answering(url, prism.alive, f"prism {mode[0]}")
             except (RuntimeError, TimeoutError) as exc:
                 raise RuntimeError(f"{exc}; its log ends:\n{prism.log_tail()}") from None
         yield running
