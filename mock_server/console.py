@@ -7,10 +7,15 @@ import warnings
 
 
 def quiet_connexion_import() -> None:
-    """Silence the one warning importing connexion gives: connexion 3.3 imports starlette's
-    TestClient at import time, which under starlette 1.x warns about httpx. The mock never uses
-    it, and users should not see that on every start (nor have their `-W error` tests fail)."""
+    """Silence the warnings importing connexion 3.3 gives, about its own imports: starlette's
+    TestClient (which under starlette 1.x warns about httpx; the mock never uses it) and
+    jsonschema's RefResolver API. Users should not see them on every start, nor have their
+    `-W error` test suites fail on them (the pytest plugin imports the mock in their process)."""
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    for deprecated in ("jsonschema.RefResolver", "jsonschema.exceptions.RefResolutionError"):
+        warnings.filterwarnings(
+            "ignore", message=f"{deprecated} is deprecated", category=DeprecationWarning
+        )
 
 
 def run(prog: str = "aatrox-sms-mock") -> int:
