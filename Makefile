@@ -17,11 +17,12 @@ ARGS ?=
 # generated/ is written by `make generate`; once it exists it is installed too (editable).
 GENERATED_PROJECT := $(wildcard generated/pyproject.toml)
 
-# Python side: the project (editable) with its dev group, and the generated client.
-$(VENV)/.installed: pyproject.toml $(GENERATED_PROJECT)
+# Python side: the project (editable) with its dev group, and the generated client; every
+# package at the version constraints.txt pins (written by `make lock`).
+$(VENV)/.installed: pyproject.toml constraints.txt $(GENERATED_PROJECT)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip install --python $(VENV)/bin/python -e . --group dev $(if $(GENERATED_PROJECT),-e ./generated)
+	$(VENV)/bin/uv pip install --python $(VENV)/bin/python -e . --group dev $(if $(GENERATED_PROJECT),-e ./generated) -c constraints.txt
 	touch $@
 
 # Node side: Prism and Spectral, exactly as package-lock.json pins them (no install scripts needed).
@@ -31,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 SETUP := $(VENV)/.installed node_modules/.installed
 
-.PHONY: help setup generate check-generated lint prism mock test contract contract-long bench clean
+.PHONY: help setup generate check-generated lint lock prism mock test contract contract-long bench clean
 
 help: ## Show this help
 	@echo "make TARGET [ARGS='...']  (ARGS reach pytest, the server or the bench: make test ARGS='-k bulk')"
@@ -45,8 +46,12 @@ generate: $(SETUP) ## Regenerate generated/ from openapi.yaml
 check-generated: $(SETUP) ## Fail if generated/ differs from what make generate writes
 	$(NOX) -s check_generated
 
-lint: $(SETUP) ## Ruff, mypy (project strict, client --strict), openapi-spec-validator, Spectral
+lint: $(SETUP) ## Ruff, mypy (project strict, client --strict), spec validators, constraints.txt
 	$(NOX) -s lint
+
+# Order-only: a stale constraints.txt must not stop the install that runs `make lock` itself.
+lock: | $(VENV)/.installed ## Rewrite constraints.txt from pyproject.toml (ARGS=--upgrade: newer)
+	$(NOX) -s lock -- $(ARGS)
 
 prism: $(SETUP) ## Serve Prism's mock of openapi.yaml on 127.0.0.1:4010
 	$(NOX) -s prism -- $(ARGS)

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,8 @@ GENERATED = "generated"
 GENERATED_PACKAGE = "generated/aatrox_sms_client"
 # Every released version of the spec, as released: openapi-<version>.yaml.
 RELEASED = "contracts/released"
+# Every package of .venv, transitive ones too, at one exact version (`make lock` writes it).
+CONSTRAINTS = "constraints.txt"
 # What mypy checks with our settings (those that exist yet); ruff checks everything but generated/.
 PROJECT_CODE = ("mock_server", "tests", "bench", "examples", "noxfile.py")
 
@@ -160,9 +163,58 @@ def check_generated(session: nox.Session) -> None:
     session.log(f"{GENERATED}/ matches a fresh generation ({len(wanted)} files)")
 
 
+def _compile_constraints(session: nox.Session, output: Path, *extra: str) -> None:
+    """Resolve pyproject.toml (dev group included) and the generated client into `output`.
+
+    uv keeps the versions `output` already names where they still fit (so a new upstream
+    release changes nothing until `make lock ARGS=--upgrade`). No `# via` annotations: they
+    would name paths of this machine; uv writes no index URLs unless asked.
+    """
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "pyproject.toml",
+        f"{GENERATED}/pyproject.toml",
+        "--group",
+        "pyproject.toml:dev",
+        "--universal",  # one file for every platform and Python the project supports
+        "--python-version",
+        "3.11",
+        "--no-annotate",
+        "--custom-compile-command",
+        "make lock",
+        "--quiet",
+        "--output-file",
+        str(output),
+        *extra,
+    )
+
+
+@nox.session(default=False)
+def lock(session: nox.Session) -> None:
+    """Write constraints.txt: every package .venv installs, at one exact version (`make` installs
+    with `-c constraints.txt`). `-- --upgrade` (or `--upgrade-package NAME`) moves to newer ones."""
+    _compile_constraints(session, ROOT / CONSTRAINTS, *session.posargs)
+
+
+def _check_constraints(session: nox.Session) -> None:
+    with tempfile.TemporaryDirectory(prefix="aatrox-lock-") as tmp:
+        fresh = Path(tmp) / CONSTRAINTS
+        shutil.copyfile(ROOT / CONSTRAINTS, fresh)
+        _compile_constraints(session, fresh)
+        if fresh.read_bytes() != (ROOT / CONSTRAINTS).read_bytes():
+            session.error(
+                f"{CONSTRAINTS} does not match pyproject.toml and {GENERATED}/pyproject.toml: "
+                "run `make lock` and commit it"
+            )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format), mypy, and both OpenAPI validators. Checks only; changes nothing."""
+    """Ruff (lint and format), mypy, both OpenAPI validators, and that constraints.txt matches
+    pyproject.toml. Checks only; changes nothing."""
+    _check_constraints(session)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     code = [name for name in PROJECT_CODE if (ROOT / name).exists()]

@@ -30,6 +30,7 @@ from mock_server.http.validation import validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.faults import FaultSwitch
+from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
@@ -113,8 +114,16 @@ def create_app(
     """
     config = config or default_config()
     store = store or MemoryStore()
-    clock: Clock = ManualClock(store) if config.clock == "manual" else RealClock()
-    service = SmsService(config, store, clock)
+    clock: Clock = (
+        ManualClock(store, start=config.clock_start) if config.clock == "manual" else RealClock()
+    )
+    service = SmsService(
+        config,
+        store,
+        clock,
+        ids=message_ids(config.seed, store),
+        cursor_secret=None if config.seed is None else cursor_secret(config.seed),
+    )
     faults = FaultSwitch(store)
 
     app = AsyncApp(

@@ -1,4 +1,5 @@
-"""The command line: `python -m mock_server [--host] [--port] [--config] [--db] [--workers]`.
+"""The command line: `python -m mock_server [--host] [--port] [--config] [--db] [--workers]`
+(installed, also `aatrox-sms-mock`).
 
 Every flag has an `AATROX_MOCK_*` environment variable; a flag wins over its variable. The access
 log is off unless asked for (`--access-log`, `AATROX_MOCK_ACCESS_LOG=1`): it cost about a tenth of
@@ -12,6 +13,7 @@ bad key.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -21,7 +23,13 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import create_app
-from mock_server.sms.config import Config, ConfigError, default_config, load_config_file
+from mock_server.sms.config import (
+    Config,
+    ConfigError,
+    default_config,
+    load_config_file,
+    parse_seed,
+)
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
 ENV = "AATROX_MOCK_"
@@ -32,10 +40,22 @@ def _flag(name: str, *, default: bool) -> bool:
     return default if value is None else value not in ("", "0", "false")
 
 
-def _parser() -> argparse.ArgumentParser:
+#: How the command was started, for its usage line: `python -m mock_server` or the console
+#: script `aatrox-sms-mock` (`mock_server.console`).
+PROG = "python -m mock_server"
+
+
+def _seed(text: str) -> int:
+    try:
+        return parse_seed(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     env = os.environ
     parser = argparse.ArgumentParser(
-        prog="python -m mock_server",
+        prog=prog,
         description="A local, stateful mock of the Aatrox SMS API v2.",
     )
     parser.add_argument("--host", default=env.get(ENV + "HOST", "127.0.0.1"))
@@ -71,11 +91,18 @@ def _parser() -> argparse.ArgumentParser:
         default=_flag("FAST_PATH", default=True),
         help="let connexion answer every request (the fast path answers plainly valid calls)",
     )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=env.get(ENV + "SEED"),
+        help="repeatable message ids and cursors (overrides the config's `seed`)",
+    )
     return parser
 
 
-def load(path: Path | None) -> Config:
-    return default_config() if path is None else load_config_file(path)
+def load(path: Path | None, seed: int | None = None) -> Config:
+    config = default_config() if path is None else load_config_file(path)
+    return config if seed is None else dataclasses.replace(config, seed=seed)
 
 
 def open_store(db: Path | None) -> MessageStore:
@@ -85,9 +112,10 @@ def open_store(db: Path | None) -> MessageStore:
 def app_from_env() -> object:
     """The app for a uvicorn worker process, configured by the variables `main` exported."""
     db = os.environ.get(ENV + "DB")
-    config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None)
+    args = _parser().parse_args([])
+    config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
     store = open_store(Path(db) if db else None)
-    return create_app(config, store=store, fast_path=_parser().parse_args([]).fast_path)
+    return create_app(config, store=store, fast_path=args.fast_path)
 
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
@@ -107,10 +135,10 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    args = _parser(prog).parse_args(argv)
     try:
-        config = load(args.config)
+        config = load(args.config, args.seed)
     except (ConfigError, OSError) as exc:
         print(f"mock_server: bad config: {exc}", file=sys.stderr)
         return 2
@@ -136,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[ENV + "CONFIG"] = str(args.config)
     os.environ[ENV + "DB"] = str(args.db)
     os.environ[ENV + "FAST_PATH"] = "1" if args.fast_path else "0"
+    if args.seed is not None:
+        os.environ[ENV + "SEED"] = str(args.seed)
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,

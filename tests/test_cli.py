@@ -229,3 +229,40 @@ def test_worker_processes_get_the_fast_path_setting(
     assert _has_fast_path(cli.app_from_env()) is True
     assert cli.main(["--workers", "2", "--db", db, "--no-fast-path"]) == 0
     assert _has_fast_path(cli.app_from_env()) is False
+
+
+def _first_id(app: Any) -> str:
+    client = app.test_client(headers={"Authorization": "Bearer dev-token"})
+    body = {"from": "+61491570156", "to": "+61491570157", "text": "hi"}
+    sent: str = client.post("/api/v2/sms/send", json=body).json()["id"]
+    return sent
+
+
+def test_the_seed_flag_and_variable_make_ids_repeat(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli.main(["--seed", "7"]) == 0
+    assert cli.main(["--seed", "7"]) == 0
+    monkeypatch.setenv("AATROX_MOCK_SEED", "7")
+    assert cli.main([]) == 0
+    assert cli.main(["--seed", "8"]) == 0
+    [first, second, by_variable, other] = [_first_id(args[0]) for args, _ in served.calls]
+    assert first == second == by_variable != other
+
+
+def test_a_bad_seed_is_refused_naming_the_range(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["--seed", "-3"])
+    assert raised.value.code == 2
+    assert "--seed: the seed must be an integer from 0 to" in capsys.readouterr().err
+
+
+def test_the_usage_line_names_the_command_that_was_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for prog in ("python -m mock_server", "aatrox-sms-mock"):
+        with pytest.raises(SystemExit):
+            cli.main(["--help"], prog=prog)
+        assert capsys.readouterr().out.startswith(f"usage: {prog} ")

@@ -1,29 +1,28 @@
-"""The mock as a wheel: built, installed into a venv of its own, it finds its contract and serves.
+"""The toolkit as a user installs it: `pip install <repository>` and `pip install ./generated`
+into a fresh virtual environment, outside the checkout (not this repository's editable install).
 
-In a checkout the app reads openapi.yaml from the repository's root; a wheel has no root, so it
-carries a copy in the package (pyproject.toml, force-include). This builds and installs the wheel
-with the uv that `make` put in .venv (its cache already holds every dependency).
+There, the mock finds the copy of the contract inside its package (pyproject.toml,
+force-include), the worked example in examples/ passes with only the fixture `aatrox_mock` and
+the generated client (also under `pytest -n 2`), and the command `aatrox-sms-mock` serves. The
+environment is built with the uv that `make` put in .venv, at the versions of constraints.txt
+(its cache already holds them, so this costs seconds, not downloads).
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import pytest
+
+from tests.support.live_server import live_server
+
 ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).parent / "uv"
-
-# Run by the installed wheel's interpreter, outside the checkout.
-SMOKE = """
-from mock_server.app import PUBLIC_SPEC, create_app
-print(PUBLIC_SPEC)
-client = create_app().test_client(headers={"Authorization": "Bearer dev-token"})
-answer = client.post(
-    "/api/v2/sms/send", json={"from": "+61491570156", "to": "+61491570158", "text": "Hi"}
-)
-print(answer.status_code, answer.json()["segment_count"])
-"""
+EXAMPLE = ROOT / "examples" / "otp_app"
 
 
 def _run(*argv: str | Path, cwd: Path = ROOT) -> str:
@@ -34,14 +33,50 @@ def _run(*argv: str | Path, cwd: Path = ROOT) -> str:
     return done.stdout
 
 
-def test_the_installed_wheel_serves_its_own_copy_of_the_contract(tmp_path: Path) -> None:
-    _run(UV, "build", "--wheel", "--out-dir", tmp_path / "dist")
-    [wheel] = (tmp_path / "dist").glob("*.whl")
-    venv = tmp_path / "venv"
-    _run(UV, "venv", "--python", sys.executable, venv)
+@pytest.fixture(scope="module")
+def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the toolkit and the client installed from their paths, as a user
+    does (built into wheels, not editable), and pytest with pytest-xdist. Its bin/ folder."""
+    venv = tmp_path_factory.mktemp("user") / "venv"
+    _run(UV, "venv", "--quiet", "--python", sys.executable, venv)
     python = venv / "bin" / "python"
-    _run(UV, "pip", "install", "--python", python, wheel)
-    spec, answer = _run(python, "-c", SMOKE, cwd=tmp_path).splitlines()[-2:]
-    assert Path(spec).parent.name == "mock_server"
-    assert Path(spec).read_bytes() == (ROOT / "openapi.yaml").read_bytes()
-    assert answer == "200 1"
+    # --compile-bytecode, as pip does: else each xdist worker compiles connexion on import.
+    packages: list[str | Path] = [ROOT, ROOT / "generated", "pytest", "pytest-xdist"]
+    constraints = ROOT / "constraints.txt"
+    _run(UV, "pip", "install", "--quiet", "--compile-bytecode", "--python", python,
+         "-c", constraints, *packages)  # fmt: skip
+    return venv / "bin"
+
+
+def test_the_installed_package_carries_both_specs(user_venv: Path) -> None:
+    # The app finds no other copy there (no checkout above site-packages): the example below
+    # passing shows that it serves these.
+    [package] = user_venv.parent.glob("lib/python*/site-packages/mock_server")
+    assert (package / "openapi.yaml").read_bytes() == (ROOT / "openapi.yaml").read_bytes()
+    assert (package / "control.yaml").read_bytes() == (
+        ROOT / "mock_server/control.yaml"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_the_worked_example_passes_with_only_the_plugin_and_the_client(
+    user_venv: Path, tmp_path: Path, workers: list[str]
+) -> None:
+    project = tmp_path / "otp_app"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    # -W error: the plugin must not bring warnings into a user's strict test suite.
+    output = _run(
+        user_venv / "pytest", "-p", "no:cacheprovider", "-W", "error", *workers, cwd=project
+    )
+    assert " passed" in output
+    if workers:
+        assert "2 workers" in output
+
+
+def test_the_console_script_serves_and_names_itself(user_venv: Path) -> None:
+    usage = _run(user_venv / "aatrox-sms-mock", "--help")
+    assert usage.startswith("usage: aatrox-sms-mock ")
+    assert "--seed" in usage
+    with live_server(command=[str(user_venv / "aatrox-sms-mock")]) as server:
+        health = httpx.get(server.base_url + "/_mock/health", timeout=10).json()
+    assert health["status"] == "ok"

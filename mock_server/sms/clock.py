@@ -54,18 +54,26 @@ class ManualClock:
 
     The instant lives in the store's shared state under `key` (microseconds since the epoch), not
     in this object, so every worker process sharing one SQLite store reads the same time and an
-    advance made through one worker is seen by all. It starts at the real time of its first read.
+    advance made through one worker is seen by all. It starts at `start` (`clock_start` in the
+    config: a run that repeats its calls repeats its answers), or else at the real time of its
+    first read; `reset` puts it back there.
     """
 
-    def __init__(self, state: StateStore, key: str = "clock.manual_us") -> None:
+    def __init__(
+        self, state: StateStore, key: str = "clock.manual_us", start: datetime | None = None
+    ) -> None:
         self._state = state
         self._key = key
+        self._start_us = None if start is None else to_us(start)
+
+    def _start(self) -> int:
+        return to_us(_real_now()) if self._start_us is None else self._start_us
 
     def now(self) -> datetime:
         stored = self._state.get_state(self._key)
         if stored is None:
             # Several workers may race to start the clock; update_state lets exactly one win.
-            stored = self._state.update_state(self._key, lambda old: old or str(to_us(_real_now())))
+            stored = self._state.update_state(self._key, lambda old: old or str(self._start()))
         return from_us(int(stored))
 
     def advance(self, seconds: float) -> datetime:
@@ -78,7 +86,7 @@ class ManualClock:
             raise ValueError(f"seconds must be a finite number >= 0, not {seconds!r}")
 
         def moved(old: str | None) -> str:
-            start = int(old) if old is not None else to_us(_real_now())
+            start = int(old) if old is not None else self._start()
             new = start + delta_us(seconds)
             from_us(new)  # raises OverflowError past year 9999: better now than on every read
             return str(new)
@@ -89,4 +97,4 @@ class ManualClock:
             raise ValueError(f"advancing by {seconds} s leaves the range of dates") from exc
 
     def reset(self) -> None:
-        self._state.set_state(self._key, str(to_us(_real_now())))
+        self._state.set_state(self._key, str(self._start()))

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -21,6 +22,7 @@ import yaml
 
 from mock_server.sms.accounts import Account, Accounts
 from mock_server.sms.disclaimers import Disclaimers
+from mock_server.sms.instants import parse_instant
 from mock_server.sms.lifecycle import Lifecycle, Outcome
 from mock_server.sms.numbers import is_e164
 from mock_server.sms.segments import MAX_TEXT_LENGTH
@@ -52,6 +54,10 @@ MAX_DISCLAIMER_LENGTH = MAX_TEXT_LENGTH - 2
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 _TOP_KEYS = ("clock", "lifecycle", "accounts", "disclaimers", "outcomes")
+# Optional keys with no section in the built-in default: absent means "not set".
+_OPTIONAL_KEYS = ("seed", "clock_start")
+#: `seed` is an integer from 0 to MAX_SEED.
+MAX_SEED = 2**63 - 1
 
 
 class ConfigError(ValueError):
@@ -69,6 +75,10 @@ class Config:
     accounts: Accounts
     disclaimers: Disclaimers
     outcomes: Mapping[str, Outcome]
+    #: Repeatable message ids and cursors (`mock_server.sms.ids`); None: random ones.
+    seed: int | None = None
+    #: Where the manual clock starts (and `reset` puts it back); None: the real time.
+    clock_start: datetime | None = None
 
     def outcome_for(self, to_addr: str) -> Outcome:
         """What happens to a message sent to `to_addr`: delivered unless configured otherwise."""
@@ -255,6 +265,40 @@ def _clock(raw: object, problems: _Problems) -> ClockKind:
     return "real"
 
 
+def _seed(raw: object, problems: _Problems) -> int | None:
+    if raw is None or (isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_SEED):
+        return raw
+    problems.add("seed", f"must be an integer from 0 to {MAX_SEED}, not {_show(raw)}")
+    return None
+
+
+def _clock_start(raw: object, clock: ClockKind, problems: _Problems) -> datetime | None:
+    """An RFC 3339 date-time; YAML reads an unquoted one as a datetime, which must be aware."""
+    if raw is None:
+        return None
+    if clock != "manual":
+        problems.add("clock_start", "needs `clock: manual` (a real clock is at the real time)")
+        return None
+    if isinstance(raw, datetime) and raw.tzinfo is not None:
+        return raw
+    try:
+        if isinstance(raw, str):
+            return parse_instant(raw)
+    except ValueError as exc:
+        problems.add("clock_start", f"{_show(raw)} {exc}")
+        return None
+    problems.add("clock_start", f"must be an RFC 3339 date-time with an offset, not {_show(raw)}")
+    return None
+
+
+def parse_seed(text: str) -> int:
+    """A seed given as text (`--seed`, AATROX_MOCK_SEED); ValueError naming the range if bad."""
+    seed = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"the seed must be an integer from 0 to {MAX_SEED}, not {text!r}")
+    return seed
+
+
 def _build(document: object, source: str) -> Config:
     problems = _Problems()
     if document is None:
@@ -263,15 +307,18 @@ def _build(document: object, source: str) -> Config:
         )
         fields: dict[str, Any] = {}
     else:
-        fields = problems.mapping(document, "", _TOP_KEYS)
+        fields = problems.mapping(document, "", _TOP_KEYS + _OPTIONAL_KEYS)
     # A key left out takes its built-in section: a config may say only `clock: manual`.
     raw = {key: fields.get(key, _default_document()[key]) for key in _TOP_KEYS}
+    clock = _clock(raw["clock"], problems)
     config = Config(
-        clock=_clock(raw["clock"], problems),
+        clock=clock,
         lifecycle=_lifecycle(raw["lifecycle"], problems),
         accounts=_accounts(raw["accounts"], problems),
         disclaimers=_disclaimers(raw["disclaimers"], problems),
         outcomes=_outcomes(raw["outcomes"], problems),
+        seed=_seed(fields.get("seed"), problems),
+        clock_start=_clock_start(fields.get("clock_start"), clock, problems),
     )
     if problems.lines:
         lines = tuple(f"{source}: {line}" for line in problems.lines)
@@ -319,12 +366,25 @@ def load_config(text: str, source: str = _DEFAULT_SOURCE) -> Config:
     return _build(_parse(text, source), source)
 
 
-def load_config_file(path: str | Path) -> Config:
+def config_from_mapping(
+    document: Mapping[str, Any], source: str, defaults: Mapping[str, Any] | None = None
+) -> Config:
+    """The config a mapping describes (as YAML would be read), `defaults` under its keys;
+    checked like a file, `source` prefixing every error line."""
+    return _build({**(defaults or {}), **document}, source)
+
+
+def read_config_file(path: str | Path) -> object:
+    """The YAML document in the file at `path`, read as `load_config_file` reads it."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc}") from exc
-    return load_config(text, str(path))
+    return _parse(text, str(path))
+
+
+def load_config_file(path: str | Path) -> Config:
+    return _build(read_config_file(path), str(path))
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from mock_server.sms.errors import (
     SimulatedServerError,
     ValidationFailed,
 )
+from mock_server.sms.ids import MessageIds, RandomIds
 from mock_server.sms.instants import to_us
 from mock_server.sms.lifecycle import Outcome, arrival_delay
 from mock_server.sms.numbers import is_e164
@@ -50,11 +51,6 @@ MAX_BULK_RECIPIENTS = 1000
 MAX_LIMIT = 1000
 _SECRET_KEY = "paging.secret"
 _MICROSECOND = timedelta(microseconds=1)
-
-
-def new_message_id() -> str:
-    """`msg_` and 24 lowercase hex digits (96 random bits), the spec's `MessageId`."""
-    return f"msg_{secrets.token_hex(12)}"
 
 
 def _check_number(errors: list[FieldError], field: str, value: str) -> None:
@@ -92,14 +88,27 @@ def _raise_if(errors: list[FieldError]) -> None:
 
 
 class SmsService:
-    def __init__(self, config: Config, store: MessageStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: MessageStore,
+        clock: Clock,
+        *,
+        ids: MessageIds | None = None,
+        cursor_secret: bytes | None = None,
+    ) -> None:
+        """`ids` and `cursor_secret` make a seeded run repeatable (`mock_server.sms.ids`);
+        by default ids are random and the secret is drawn once and kept in the store."""
         self.config = config
         self.store = store
         self.clock = clock
-        # One secret for all workers sharing the store, kept across restarts with --db, so a
-        # cursor stays valid whichever worker answers the next page.
-        secret = store.update_state(_SECRET_KEY, lambda old: old or secrets.token_hex(32))
-        self._cursors = Cursors(bytes.fromhex(secret))
+        self._ids = ids or RandomIds()
+        if cursor_secret is None:
+            # One secret for all workers sharing the store, kept across restarts with --db, so a
+            # cursor stays valid whichever worker answers the next page.
+            secret = store.update_state(_SECRET_KEY, lambda old: old or secrets.token_hex(32))
+            cursor_secret = bytes.fromhex(secret)
+        self._cursors = Cursors(cursor_secret)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -150,12 +159,12 @@ class SmsService:
         shape = segment(text)  # once: every recipient gets the same text
         lifecycle = self.config.lifecycle
         messages, visible = [], []
-        for to_addr in to:
+        for to_addr, message_id in zip(to, self._ids.take(len(to)), strict=True):
             outcome = self.config.outcome_for(to_addr)
             delay = arrival_delay(lifecycle, outcome, inbound=False)
             messages.append(
                 NewMessage(
-                    id=new_message_id(),
+                    id=message_id,
                     sender_account=account.name,
                     from_addr=from_addr,
                     to_addr=to_addr,
@@ -253,8 +262,9 @@ class SmsService:
         _check_text(errors, text, text)
         _raise_if(errors)
         shape = segment(text)
+        [message_id] = self._ids.take(1)
         new = NewMessage(
-            id=new_message_id(),
+            id=message_id,
             sender_account=None,
             from_addr=from_addr,
             to_addr=to_addr,
@@ -277,9 +287,11 @@ class SmsService:
         return [self._view(m, now_us, None) for m in self.store.all(from_addr, to_addr)]
 
     def reset(self) -> None:
-        """Forget every message and put the clock back to the real time."""
+        """Forget every message, put the clock back to its start (the real time unless
+        `clock_start` is set) and a seeded id sequence back to its first id."""
         self.store.reset()
         self.clock.reset()
+        self._ids.reset()
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move a manual clock (a real one raises ClockNotAdjustableError: NotImplementedError)."""

@@ -25,11 +25,14 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(args: Sequence[str] = ()) -> Iterator[LiveServer]:
+def live_server(
+    args: Sequence[str] = (), command: Sequence[str] = (sys.executable, "-m", "mock_server")
+) -> Iterator[LiveServer]:
     """Serve the mock with extra `args` (`--db`, `--workers`...) until the block ends; a test
-    may kill it sooner. Its output goes to a temporary file, shown if it fails to start."""
+    may kill it sooner. Its output goes to a temporary file, shown if it fails to start.
+    `command` starts it (another install's `aatrox-sms-mock`, say)."""
     port = free_port()
-    command = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port)]
+    command = [*command, "--host", "127.0.0.1", "--port", str(port)]
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             [*command, *args], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT

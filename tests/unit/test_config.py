@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,13 @@ def test_config_file_is_read_and_errors_name_the_file(tmp_path: Path) -> None:
         ("clock: [", "line 1: not valid YAML"),
         ("", "the config is empty"),
         ("- a list", "must be a mapping with keys"),
+        ("seed: -1", "seed: must be an integer from 0 to"),
+        ("seed: '7'", "seed: must be an integer"),
+        ("seed: true", "seed: must be an integer"),
+        ("clock: manual\nclock_start: 2026-01-01", "clock_start: must be an RFC 3339 date-time"),
+        ("clock: manual\nclock_start: 2026-01-01T00:00:00", "clock_start: must be an RFC 3339"),
+        ("clock: manual\nclock_start: 'tomorrow'", "clock_start: 'tomorrow' is not an RFC 3339"),
+        ("clock_start: '2026-01-01T00:00:00Z'", "clock_start: needs `clock: manual`"),
     ],
 )
 def test_invalid_config_is_refused_with_the_key_named(yaml_text: str, expected: str) -> None:
@@ -139,3 +147,12 @@ def test_token_is_never_echoed_in_an_error() -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(text)
     assert secret not in str(raised.value)
+
+
+def test_seed_and_clock_start_are_read_quoted_or_not() -> None:
+    config = load_config("clock: manual\nseed: 7\nclock_start: 2026-01-01T10:00:00+10:00\n")
+    assert config.seed == 7
+    assert config.clock_start == datetime(2026, 1, 1, tzinfo=UTC)
+    quoted = load_config("clock: manual\nclock_start: '2026-01-01T00:00:00Z'\n")
+    assert quoted.clock_start == config.clock_start
+    assert (default_config().seed, default_config().clock_start) == (None, None)

@@ -1,0 +1,116 @@
+"""The fixture `aatrox_mock` as users get it (the plugin is registered by this checkout's
+editable install, through its `pytest11` entry point): each helper, the reset between tests,
+the manual clock, and a clear error where the generated client is missing."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from aatrox_sms_client.api.messages import list_received_messages
+from aatrox_sms_client.api.sending import send_sms
+from aatrox_sms_client.models import Message, Problem, SendRequest
+from mock_server.pytest_plugin import AatroxMock, AatroxMockError
+
+SHOP, CUSTOMER = "+61491570156", "+61491570157"
+
+
+def _send(mock: AatroxMock, text: str, to: str = CUSTOMER) -> Message | Problem | None:
+    body = SendRequest(from_=SHOP, to=to, text=text)
+    return send_sms.sync(client=mock.client(), body=body)
+
+
+def test_the_client_sends_and_messages_lists_what_was_sent(aatrox_mock: AatroxMock) -> None:
+    sent = _send(aatrox_mock, "Your code is 123456")
+    assert isinstance(sent, Message)
+    [stored] = aatrox_mock.messages(to=CUSTOMER)
+    assert (stored.id, stored.text, stored.from_addr) == (sent.id, "Your code is 123456", SHOP)
+    assert aatrox_mock.messages(from_=CUSTOMER) == []
+
+
+def test_each_test_starts_with_no_messages(aatrox_mock: AatroxMock) -> None:
+    # Runs after the test above (file order): its message is gone.
+    assert aatrox_mock.messages() == []
+
+
+def test_the_clock_is_manual_and_advance_moves_it(aatrox_mock: AatroxMock) -> None:
+    sent = _send(aatrox_mock, "hello")
+    assert isinstance(sent, Message)
+    time.sleep(0.05)
+    [still] = aatrox_mock.messages()
+    assert still.status == "queued"  # a real clock would not wait for the test
+    now = aatrox_mock.advance(5)
+    assert now - sent.created_at == timedelta(seconds=5)
+    [later] = aatrox_mock.messages()
+    assert later.status == "delivered"
+
+
+def test_inbound_reaches_the_app_through_receive(aatrox_mock: AatroxMock) -> None:
+    injected = aatrox_mock.inbound(from_=CUSTOMER, to=SHOP, text="YES")
+    assert (injected.status, injected.text) == ("received", "YES")
+    page = list_received_messages.sync(client=aatrox_mock.client(), to=SHOP)
+    assert not isinstance(page, Problem)
+    assert page is not None
+    assert [m.id for m in page.messages] == [injected.id]
+
+
+def test_faults_answer_500_inside_the_block_only(aatrox_mock: AatroxMock) -> None:
+    with aatrox_mock.faults(error_rate=1.0):
+        failed = _send(aatrox_mock, "hello")
+        assert isinstance(failed, Problem)
+        assert failed.status == 500
+    assert isinstance(_send(aatrox_mock, "hello"), Message)
+    assert len(aatrox_mock.messages()) == 1
+
+
+def test_another_token_is_refused_where_its_account_owns_nothing(
+    aatrox_mock: AatroxMock,
+) -> None:
+    refused = send_sms.sync(
+        client=aatrox_mock.client(token="acme-token"),
+        body=SendRequest(from_="+61491570999", to=CUSTOMER, text="hi"),
+    )
+    assert isinstance(refused, Problem)
+    assert refused.status == 403
+
+
+def test_wait_for_message_finds_one_sent_later(aatrox_mock: AatroxMock) -> None:
+
+    later = threading.Timer(0.2, _send, (aatrox_mock, "Your code is 999000"))
+    later.start()
+    found = aatrox_mock.wait_for_message(to=CUSTOMER, text_contains="999000", timeout=5)
+    later.join()
+    assert found.text == "Your code is 999000"
+
+
+def test_wait_for_message_times_out_listing_what_was_stored(aatrox_mock: AatroxMock) -> None:
+    _send(aatrox_mock, "Your code is 111111")
+    with pytest.raises(AssertionError) as raised:
+        aatrox_mock.wait_for_message(to=CUSTOMER, text_contains="222222", timeout=0.2)
+    message = str(raised.value)
+    assert "text containing '222222'" in message
+    assert "the mock holds 1:" in message
+    assert "'Your code is 111111'" in message
+
+
+def test_a_refused_control_call_says_why(aatrox_mock: AatroxMock) -> None:
+    with pytest.raises(AatroxMockError, match=r"POST /_mock/inbound: 400 .*from"):
+        aatrox_mock.inbound(from_="0491570157", to=SHOP, text="hi")
+
+
+def test_the_clients_timeout_is_set(aatrox_mock: AatroxMock) -> None:
+    assert aatrox_mock.client().get_httpx_client().timeout == httpx.Timeout(10.0)
+
+
+def test_without_the_generated_client_a_helper_says_how_to_install_it(
+    aatrox_mock: AatroxMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "aatrox_sms_client", None)  # import now fails
+    assert isinstance(aatrox_mock.advance(1), datetime)  # helpers without models still work
+    with pytest.raises(ModuleNotFoundError, match=r"pip install \./generated"):
+        aatrox_mock.messages()
