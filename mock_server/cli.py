@@ -20,7 +20,7 @@ from pathlib import Path
 import uvicorn
 
 from mock_server import __version__
-from mock_server.app import create_app
+from mock_server.app import api_version, create_app, spec_limits
 from mock_server.sms.config import Config, ConfigError, default_config, load_config_file
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def load(path: Path | None) -> Config:
-    return default_config() if path is None else load_config_file(path)
+    """The config, checked against the contract's limits too (a disclaimer must fit)."""
+    return default_config() if path is None else load_config_file(path, spec_limits())
 
 
 def open_store(db: Path | None) -> MessageStore:
@@ -96,7 +97,8 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
     store = f"SQLite {args.db}" if args.db else "in memory"
     return "\n".join(
         [
-            f"Aatrox SMS mock (API {__version__}), messages {store}, clock {config.clock}",
+            f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
+            f" clock {config.clock}",
             f"  Base URL:    {base}/api/v2/",
             f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
             f"  Swagger UI:  {base}/ui/",

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from mock_server.app import spec_limits
 from mock_server.sms.clock import ManualClock
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
+from mock_server.sms.control import ControlService
+from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
@@ -51,5 +54,16 @@ def clock(store: MessageStore) -> ManualClock:
 
 
 @pytest.fixture
-def service(config: Config, store: MessageStore, clock: ManualClock) -> SmsService:
-    return SmsService(config, store, clock)
+def limits() -> Limits:
+    """The contract's limits, read from openapi.yaml as the app does."""
+    return spec_limits()
+
+
+@pytest.fixture
+def service(config: Config, store: MessageStore, clock: ManualClock, limits: Limits) -> SmsService:
+    return SmsService(config, store, clock, limits=limits)
+
+
+@pytest.fixture
+def control(service: SmsService) -> ControlService:
+    return ControlService(service)

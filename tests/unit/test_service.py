@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 
 from mock_server.sms.accounts import Account
-from mock_server.sms.clock import ClockNotAdjustableError, ManualClock, RealClock
+from mock_server.sms.clock import ManualClock
 from mock_server.sms.config import Config
+from mock_server.sms.control import ControlService
 from mock_server.sms.lifecycle import Status
+from mock_server.sms.limits import Limits
 from mock_server.sms.service import (
     FieldError,
     InvalidCursor,
@@ -66,11 +68,11 @@ def test_send_stores_a_queued_message(service: SmsService, acme: Account) -> Non
 
 
 def test_send_from_a_number_the_account_does_not_own_is_not_owned(
-    service: SmsService, acme: Account
+    service: SmsService, acme: Account, control: ControlService
 ) -> None:
     with pytest.raises(NotOwned, match=re.escape(OTHER)):
         service.send(acme, OTHER, ACME_1, "Hello")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 def test_send_validates_every_field_before_ownership(service: SmsService, acme: Account) -> None:
@@ -137,46 +139,56 @@ def test_bulk_sends_one_message_per_recipient_in_order(service: SmsService, acme
     assert all(view.status is Status.QUEUED for view in views)
 
 
-def test_bulk_is_all_or_nothing_and_names_the_bad_index(service: SmsService, acme: Account) -> None:
+def test_bulk_is_all_or_nothing_and_names_the_bad_index(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, [OTHER, ACME_2, "+12", OTHER], "Hi")
     assert raised.value.errors == [
         FieldError("to[2]", "'+12' is not an E.164 number (+ then 8-15 digits)"),
         FieldError("to[3]", "repeats to[0]"),
     ]
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 @pytest.mark.parametrize("count", [0, 1001])
-def test_bulk_needs_1_to_1000_recipients(service: SmsService, acme: Account, count: int) -> None:
+def test_bulk_needs_1_to_1000_recipients(
+    service: SmsService, acme: Account, count: int, control: ControlService
+) -> None:
     recipients = [f"+6148157{n:04d}" for n in range(count)]
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, recipients, "Hi")
     assert _fields(raised) == ["to"]
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
-def test_bulk_of_1000_is_accepted(service: SmsService, acme: Account) -> None:
+def test_bulk_of_1000_is_accepted(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     recipients = [f"+6148157{n:04d}" for n in range(1000)]
     assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == 1000
-    assert len(service.all_messages()) == 1000
+    assert len(control.all_messages()) == 1000
 
 
-def test_bulk_from_a_foreign_number_is_not_owned(service: SmsService, acme: Account) -> None:
+def test_bulk_from_a_foreign_number_is_not_owned(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(NotOwned):
         service.send_bulk(acme, OTHER, [ACME_1], "Hi")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 # -- outcomes -------------------------------------------------------------------------------
 
 
-def test_server_error_outcome_stores_nothing(service: SmsService, acme: Account) -> None:
+def test_server_error_outcome_stores_nothing(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(SimulatedServerError):
         service.send(acme, ACME_1, SERVER_ERROR, "Hi")
     with pytest.raises(SimulatedServerError, match=r"to\[1\]"):
         service.send_bulk(acme, ACME_1, [OTHER, SERVER_ERROR], "Hi")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 def test_validation_comes_before_the_simulated_server_error(
@@ -239,12 +251,12 @@ def test_details_of_a_message_to_an_owned_number_is_visible(
 
 
 def test_receive_lists_delivered_and_injected_messages_oldest_first(
-    service: SmsService, acme: Account, dev: Account, clock: ManualClock
+    service: SmsService, acme: Account, dev: Account, clock: ManualClock, control: ControlService
 ) -> None:
     sent = service.send(dev, OTHER, ACME_1, "sent to acme")
     assert service.receive(acme, ACME_1, None, 100, None).items == ()  # not delivered yet
     clock.advance(0.5)
-    injected = service.inject_inbound("+61400000000", ACME_1, "from outside")
+    injected = control.inject_inbound("+61400000000", ACME_1, "from outside")
     clock.advance(0.5)
     page = service.receive(acme, ACME_1, None, 100, None)
     assert [v.id for v in page.items] == [injected.id, sent.id]
@@ -275,15 +287,19 @@ def test_receive_validates_its_parameters(service: SmsService, acme: Account) ->
         service.receive(acme, ACME_1, None, 1001, None)
 
 
-def test_receive_filters_by_sender(service: SmsService, acme: Account) -> None:
-    from_a = service.inject_inbound("+61400000001", ACME_1, "a")
-    service.inject_inbound("+61400000002", ACME_1, "b")
+def test_receive_filters_by_sender(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
+    from_a = control.inject_inbound("+61400000001", ACME_1, "a")
+    control.inject_inbound("+61400000002", ACME_1, "b")
     page = service.receive(acme, ACME_1, "+61400000001", 100, None)
     assert [v.id for v in page.items] == [from_a.id]
 
 
-def test_receive_pages_with_cursors_to_the_end(service: SmsService, acme: Account) -> None:
-    sent = [service.inject_inbound("+61400000001", ACME_1, str(n)).id for n in range(5)]
+def test_receive_pages_with_cursors_to_the_end(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
+    sent = [control.inject_inbound("+61400000001", ACME_1, str(n)).id for n in range(5)]
     seen: list[str] = []
     cursor = None
     for _ in range(10):
@@ -296,10 +312,10 @@ def test_receive_pages_with_cursors_to_the_end(service: SmsService, acme: Accoun
 
 
 def test_a_receive_cursor_is_refused_by_another_listing(
-    service: SmsService, acme: Account, dev: Account
+    service: SmsService, acme: Account, dev: Account, control: ControlService
 ) -> None:
     for n in range(3):
-        service.inject_inbound("+61400000001", ACME_1, str(n))
+        control.inject_inbound("+61400000001", ACME_1, str(n))
     cursor = service.receive(acme, ACME_1, None, 1, None).next_cursor
     assert cursor is not None
     with pytest.raises(InvalidCursor):
@@ -315,14 +331,14 @@ def test_a_receive_cursor_is_refused_by_another_listing(
 
 
 def test_a_cursor_survives_a_new_service_on_the_same_store(
-    config: Config, store: MessageStore, clock: ManualClock, acme: Account
+    config: Config, store: MessageStore, clock: ManualClock, acme: Account, limits: Limits
 ) -> None:
     """Every worker builds its own service; the cursor secret is shared through the store."""
-    first = SmsService(config, store, clock)
+    first = SmsService(config, store, clock, limits=limits)
     for n in range(3):
-        first.inject_inbound("+61400000001", ACME_1, str(n))
+        ControlService(first).inject_inbound("+61400000001", ACME_1, str(n))
     cursor = first.receive(acme, ACME_1, None, 1, None).next_cursor
-    second = SmsService(config, store, clock)
+    second = SmsService(config, store, clock, limits=limits)
     assert len(second.receive(acme, ACME_1, None, 5, cursor).items) == 2
 
 
@@ -330,12 +346,12 @@ def test_a_cursor_survives_a_new_service_on_the_same_store(
 
 
 def test_history_shows_sent_and_received_with_direction(
-    service: SmsService, acme: Account, dev: Account
+    service: SmsService, acme: Account, dev: Account, control: ControlService
 ) -> None:
     mine = service.send(acme, ACME_1, OTHER, "mine")
     to_me = service.send(dev, OTHER, ACME_2, "to me")
     service.send(dev, OTHER, "+61491570199", "not for acme")
-    injected = service.inject_inbound("+61400000001", ACME_1, "outside")
+    injected = control.inject_inbound("+61400000001", ACME_1, "outside")
     page = service.history(acme, 100, None)
     assert [(v.id, v.direction) for v in page.items] == [
         (mine.id, "outbound"),
@@ -359,58 +375,3 @@ def test_history_pages_and_bounds(service: SmsService, acme: Account, clock: Man
     assert rest.next_cursor is None
     with pytest.raises(InvalidCursor):
         service.history(acme, 2, first.next_cursor, since, None)  # other bounds, other listing
-
-
-# -- control --------------------------------------------------------------------------------
-
-
-def test_inject_inbound_is_received_and_visible_to_the_owner(
-    service: SmsService, acme: Account
-) -> None:
-    view = service.inject_inbound("+61400000001", ACME_1, "Hi")
-    assert view.status is Status.RECEIVED
-    assert view.direction == "inbound"
-    assert service.details(acme, view.id).status is Status.RECEIVED
-
-
-def test_inject_inbound_validates(service: SmsService) -> None:
-    with pytest.raises(ValidationFailed) as raised:
-        service.inject_inbound("x", "y", "")
-    assert _fields(raised) == ["from", "to", "text"]
-
-
-def test_all_messages_lists_every_account_with_filters(
-    service: SmsService, acme: Account, dev: Account
-) -> None:
-    a = service.send(acme, ACME_1, OTHER, "a")
-    b = service.send(dev, OTHER, ACME_1, "b")
-    assert [v.id for v in service.all_messages()] == [a.id, b.id]
-    assert [v.id for v in service.all_messages(from_addr=OTHER)] == [b.id]
-    assert [v.id for v in service.all_messages(to_addr=OTHER)] == [a.id]
-
-
-def test_reset_forgets_messages_and_brings_the_clock_back(
-    service: SmsService, acme: Account, clock: ManualClock
-) -> None:
-    real_now = clock.now()
-    sent = service.send(acme, ACME_1, OTHER, "a")
-    service.advance_clock(3600)
-    service.reset()
-    assert service.all_messages() == []
-    with pytest.raises(NotFound):
-        service.details(acme, sent.id)
-    assert abs(clock.now() - real_now) < timedelta(seconds=60)
-
-
-def test_advance_clock_returns_the_new_now_and_refuses_negative(service: SmsService) -> None:
-    start = service.now()
-    assert service.advance_clock(2.5) == start + timedelta(seconds=2.5)
-    with pytest.raises(ValidationFailed) as raised:
-        service.advance_clock(-1)
-    assert _fields(raised) == ["seconds"]
-
-
-def test_a_real_clock_cannot_be_advanced(config: Config, store: MessageStore) -> None:
-    service = SmsService(config, store, RealClock())
-    with pytest.raises(ClockNotAdjustableError):
-        service.advance_clock(1)
