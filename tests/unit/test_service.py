@@ -9,7 +9,7 @@ import pytest
 
 from mock_server.sms.accounts import Account
 from mock_server.sms.clock import ManualClock
-from mock_server.sms.config import Config
+from mock_server.sms.config import Config, ConfigError, load_config
 from mock_server.sms.control import ControlService
 from mock_server.sms.lifecycle import Status
 from mock_server.sms.limits import Limits
@@ -81,11 +81,16 @@ def test_send_validates_every_field_before_ownership(service: SmsService, acme: 
     assert _fields(raised) == ["from", "to", "text"]
 
 
-def test_send_refuses_text_over_1600_characters(service: SmsService, acme: Account) -> None:
-    service.send(acme, ACME_1, OTHER, "a" * 1600)
+def test_send_refuses_text_over_the_limit(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
+    most = limits.text_length
+    service.send(acme, ACME_1, OTHER, "a" * most)
     with pytest.raises(ValidationFailed) as raised:
-        service.send(acme, ACME_1, OTHER, "a" * 1601)
-    assert raised.value.errors == [FieldError("text", "is 1601 characters long; at most 1600")]
+        service.send(acme, ACME_1, OTHER, "a" * (most + 1))
+    assert raised.value.errors == [
+        FieldError("text", f"is {most + 1} characters long; at most {most}")
+    ]
 
 
 def test_send_refuses_an_unpaired_surrogate(service: SmsService, acme: Account) -> None:
@@ -112,13 +117,16 @@ def test_default_disclaimer_for_senders_without_one(service: SmsService, acme: A
     assert view.text == f"Hi\n{DEFAULT_DISCLAIMER}"
 
 
-def test_disclaimer_counts_toward_the_1600_limit(service: SmsService, acme: Account) -> None:
-    room = 1600 - 1 - len(ACME_DISCLAIMER)
-    assert len(service.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True).text) == 1600
+def test_disclaimer_counts_toward_the_text_limit(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
+    most = limits.text_length
+    room = most - 1 - len(ACME_DISCLAIMER)
+    assert len(service.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True).text) == most
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, ACME_1, OTHER, "a" * (room + 1), disclaimer=True)
     assert raised.value.errors == [
-        FieldError("text", "is 1601 characters long with its disclaimer; at most 1600")
+        FieldError("text", f"is {most + 1} characters long with its disclaimer; at most {most}")
     ]
 
 
@@ -151,23 +159,23 @@ def test_bulk_is_all_or_nothing_and_names_the_bad_index(
     assert control.all_messages() == []
 
 
-@pytest.mark.parametrize("count", [0, 1001])
-def test_bulk_needs_1_to_1000_recipients(
-    service: SmsService, acme: Account, count: int, control: ControlService
+@pytest.mark.parametrize("over", [False, True], ids=["none", "one-too-many"])
+def test_bulk_needs_1_to_the_limit_of_recipients(
+    service: SmsService, acme: Account, over: bool, control: ControlService, limits: Limits
 ) -> None:
-    recipients = [f"+6148157{n:04d}" for n in range(count)]
+    recipients = [f"+6148157{n:04d}" for n in range(limits.bulk_recipients + 1 if over else 0)]
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, recipients, "Hi")
     assert _fields(raised) == ["to"]
     assert control.all_messages() == []
 
 
-def test_bulk_of_1000_is_accepted(
-    service: SmsService, acme: Account, control: ControlService
+def test_bulk_of_the_limit_is_accepted(
+    service: SmsService, acme: Account, control: ControlService, limits: Limits
 ) -> None:
-    recipients = [f"+6148157{n:04d}" for n in range(1000)]
-    assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == 1000
-    assert len(control.all_messages()) == 1000
+    recipients = [f"+6148157{n:04d}" for n in range(limits.bulk_recipients)]
+    assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == limits.bulk_recipients
+    assert len(control.all_messages()) == limits.bulk_recipients
 
 
 def test_bulk_from_a_foreign_number_is_not_owned(
@@ -279,12 +287,14 @@ def test_receive_for_a_number_not_owned_is_not_owned(service: SmsService, acme: 
         service.receive(acme, OTHER, None, 100, None)
 
 
-def test_receive_validates_its_parameters(service: SmsService, acme: Account) -> None:
+def test_receive_validates_its_parameters(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.receive(acme, "nope", "+1", 0, None)
     assert _fields(raised) == ["to", "from", "limit"]
     with pytest.raises(ValidationFailed):
-        service.receive(acme, ACME_1, None, 1001, None)
+        service.receive(acme, ACME_1, None, limits.page_size + 1, None)
 
 
 def test_receive_filters_by_sender(
@@ -375,3 +385,67 @@ def test_history_pages_and_bounds(service: SmsService, acme: Account, clock: Man
     assert rest.next_cursor is None
     with pytest.raises(InvalidCursor):
         service.history(acme, 2, first.next_cursor, since, None)  # other bounds, other listing
+
+
+# -- limits ---------------------------------------------------------------------------------
+
+SMALL = Limits(text_length=50, bulk_recipients=2, page_size=3, cursor_length=512)
+
+
+@pytest.fixture
+def small(config: Config, store: MessageStore, clock: ManualClock) -> SmsService:
+    """A service given other limits than the contract's: it follows them."""
+    return SmsService(config, store, clock, limits=SMALL)
+
+
+def test_the_text_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    small.send(acme, ACME_1, OTHER, "a" * 50)
+    with pytest.raises(ValidationFailed, match="at most 50"):
+        small.send(acme, ACME_1, OTHER, "a" * 51)
+
+
+def test_the_disclaimer_counts_toward_the_text_limit_given(
+    small: SmsService, acme: Account
+) -> None:
+    room = 50 - 1 - len(ACME_DISCLAIMER)
+    small.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True)
+    with pytest.raises(ValidationFailed, match="with its disclaimer; at most 50"):
+        small.send(acme, ACME_1, OTHER, "a" * (room + 1), disclaimer=True)
+
+
+def test_the_bulk_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    small.send_bulk(acme, ACME_1, [OTHER, ACME_2], "Hi")
+    with pytest.raises(ValidationFailed, match="1 to 2 recipients"):
+        small.send_bulk(acme, ACME_1, [OTHER, ACME_2, "+61491570199"], "Hi")
+
+
+def test_the_page_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    assert small.history(acme, 3, None).items == ()
+    with pytest.raises(ValidationFailed, match="from 1 to 3"):
+        small.history(acme, 4, None)
+
+
+def test_a_config_whose_disclaimer_leaves_no_room_is_refused(
+    store: MessageStore, clock: ManualClock
+) -> None:
+    config = load_config(f"disclaimers: {{default: {'x' * 49}}}")
+    with pytest.raises(ConfigError, match="at most 48"):
+        SmsService(config, store, clock, limits=SMALL)
+
+
+# -- cursors reveal nothing -----------------------------------------------------------------
+
+
+def test_a_history_cursor_is_the_same_length_whatever_other_accounts_sent(
+    service: SmsService, acme: Account, dev: Account
+) -> None:
+    service.send(acme, ACME_1, OTHER, "mine")
+    service.send(acme, ACME_1, OTHER, "mine")
+    quiet = service.history(acme, 1, None).next_cursor  # after the first message
+    service.send_bulk(dev, OTHER, [f"+6148157{n:04d}" for n in range(1000)], "not acme's")
+    for _ in range(2):
+        service.send(acme, ACME_1, OTHER, "mine again")
+    busy = service.history(acme, 3, None).next_cursor  # after the third, 1,000 others later
+    assert quiet is not None
+    assert busy is not None
+    assert len(quiet) == len(busy)  # a length that grew with the seq would tell the count
