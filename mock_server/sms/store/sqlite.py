@@ -117,6 +117,37 @@ def _message(row: tuple[Any, ...]) -> StoredMessage:
         raise ValueError(f"unknown value {exc.args[0]!r} in the database") from None
 
 
+def _seq_range(
+    after_seq: int | None, since: int | None, until: int | None
+) -> tuple[str, list[object], str, list[object]]:
+    """For seq > after_seq and since <= created < until: a WITH clause and its arguments, and a
+    condition on `seq` and the arguments of each of its uses. Without since and until, no WITH
+    clause and the condition is `seq > ?`.
+
+    created_at never decreases with seq (see `add`), so since/until become a seq range: the first
+    seq created at or after an instant is the head of the created_at index, so O(log n). In one
+    statement with the read, so one consistent snapshot.
+    """
+    if since is None and until is None:
+        return "", [], "seq > ?", [after_seq or 0]
+    first = (
+        "coalesce((SELECT seq FROM messages WHERE created_at >= ?"
+        " ORDER BY created_at, seq LIMIT 1), ?)"
+    )
+    low, args = "?", list[object]([after_seq or 0])
+    if since is not None:
+        low = f"max(?, {first} - 1)"
+        args += [since, _END]
+    high: str = "?"
+    if until is None:
+        args.append(_END)
+    else:
+        high = first
+        args += [until, _END]
+    bounds = f"WITH bounds (low, high) AS (SELECT {low}, {high}) "
+    return bounds, args, "seq > (SELECT low FROM bounds) AND seq < (SELECT high FROM bounds)", []
+
+
 class SqliteStore:
     """A `MessageStore` in an SQLite file; safe to share between threads and processes."""
 
@@ -272,25 +303,10 @@ class SqliteStore:
         since: int | None = None,
         until: int | None = None,
     ) -> list[StoredMessage]:
-        # created_at never decreases with seq (see `add`), so since/until become a seq range:
-        # the first seq created at or after an instant is the head of the created_at index, so
-        # O(log n). `bounds` is computed once; one statement, so one consistent snapshot.
-        first = (
-            "coalesce((SELECT seq FROM messages WHERE created_at >= ?"
-            " ORDER BY created_at, seq LIMIT 1), ?)"
-        )
-        low, args = "?", list[object]([after_seq or 0])
-        if since is not None:
-            low = f"max(?, {first} - 1)"
-            args += [since, _END]
-        high, high_args = "?", list[object]([_END])
-        if until is not None:
-            high, high_args = first, [until, _END]
-        bounds = f"WITH bounds (low, high) AS (SELECT {low}, {high})"
-        args += high_args
-        in_range = "seq > (SELECT low FROM bounds) AND seq < (SELECT high FROM bounds)"
+        bounds, args, in_range, range_args = _seq_range(after_seq, since, until)
         if viewer is None:
-            sql = f"{bounds} SELECT {_COLUMNS} FROM messages WHERE {in_range} ORDER BY seq LIMIT ?"
+            args += range_args
+            sql = f"{bounds}SELECT {_COLUMNS} FROM messages WHERE {in_range} ORDER BY seq LIMIT ?"
         else:
             # One ordered, limited read per index (what the account sent, what was sent to each
             # number it owns), merged by `seq IN`, which also lists each message once.
@@ -306,9 +322,9 @@ class SqliteStore:
                     f"SELECT seq FROM (SELECT seq FROM messages WHERE {where} AND {in_range}"
                     " ORDER BY seq LIMIT ?)"
                 )
-                args += [*keys, limit]
+                args += [*keys, *range_args, limit]
             sql = (
-                f"{bounds} SELECT {_COLUMNS} FROM messages"
+                f"{bounds}SELECT {_COLUMNS} FROM messages"
                 f" WHERE seq IN ({' UNION ALL '.join(selects)}) ORDER BY seq LIMIT ?"
             )
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
