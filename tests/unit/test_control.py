@@ -14,29 +14,10 @@ from mock_server.sms.lifecycle import Status
 from mock_server.sms.limits import Limits
 from mock_server.sms.service import NotFound, SmsService, ValidationFailed
 from mock_server.sms.store import MessageStore
+from tests.unit.conftest import fields
 
 ACME_1 = "+61491570156"  # owned by acme (and dev, which owns "*")
 OTHER = "+61491570158"  # owned by dev only
-
-
-def _account(config: Config, token: str) -> Account:
-    account = config.accounts.authenticate(token)
-    assert account is not None
-    return account
-
-
-@pytest.fixture
-def acme(config: Config) -> Account:
-    return _account(config, "acme-token")
-
-
-@pytest.fixture
-def dev(config: Config) -> Account:
-    return _account(config, "dev-token")
-
-
-def _fields(raised: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
-    return [error.field for error in raised.value.errors]
 
 
 def test_inject_inbound_is_received_and_visible_to_the_owner(
@@ -51,7 +32,7 @@ def test_inject_inbound_is_received_and_visible_to_the_owner(
 def test_inject_inbound_validates(service: SmsService, control: ControlService) -> None:
     with pytest.raises(ValidationFailed) as raised:
         control.inject_inbound("x", "y", "")
-    assert _fields(raised) == ["from", "to", "text"]
+    assert fields(raised) == ["from", "to", "text"]
 
 
 def test_all_messages_lists_every_account_with_filters(
@@ -84,7 +65,7 @@ def test_advance_clock_returns_the_new_now_and_refuses_negative(
     assert control.advance_clock(2.5) == start + timedelta(seconds=2.5)
     with pytest.raises(ValidationFailed) as raised:
         control.advance_clock(-1)
-    assert _fields(raised) == ["seconds"]
+    assert fields(raised) == ["seconds"]
 
 
 def test_a_real_clock_cannot_be_advanced(

@@ -24,32 +24,13 @@ from mock_server.sms.service import (
     ValidationFailed,
 )
 from mock_server.sms.store import MessageStore
+from tests.unit.conftest import fields
 
 ACME_1, ACME_2 = "+61491570156", "+61491570157"  # owned by acme (and dev, which owns "*")
 OTHER = "+61491570158"  # owned by dev only
 UNDELIVERED, FAILED, SERVER_ERROR = "+61491570006", "+61491570110", "+61491570737"
 ACME_DISCLAIMER = "Acme Pty Ltd. Reply STOP to opt out."
 DEFAULT_DISCLAIMER = "Reply STOP to opt out."
-
-
-def _account(config: Config, token: str) -> Account:
-    account = config.accounts.authenticate(token)
-    assert account is not None
-    return account
-
-
-@pytest.fixture
-def acme(config: Config) -> Account:
-    return _account(config, "acme-token")
-
-
-@pytest.fixture
-def dev(config: Config) -> Account:
-    return _account(config, "dev-token")
-
-
-def _fields(raised: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
-    return [error.field for error in raised.value.errors]
 
 
 # -- send -----------------------------------------------------------------------------------
@@ -78,7 +59,7 @@ def test_send_from_a_number_the_account_does_not_own_is_not_owned(
 def test_send_validates_every_field_before_ownership(service: SmsService, acme: Account) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, "0491570156", "+1", "")
-    assert _fields(raised) == ["from", "to", "text"]
+    assert fields(raised) == ["from", "to", "text"]
 
 
 def test_send_refuses_text_over_the_limit(
@@ -96,7 +77,7 @@ def test_send_refuses_text_over_the_limit(
 def test_send_refuses_an_unpaired_surrogate(service: SmsService, acme: Account) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, ACME_1, OTHER, "broken \ud83d")
-    assert _fields(raised) == ["text"]
+    assert fields(raised) == ["text"]
 
 
 def test_send_counts_segments_of_the_stored_text(service: SmsService, acme: Account) -> None:
@@ -166,7 +147,7 @@ def test_bulk_needs_1_to_the_limit_of_recipients(
     recipients = [f"+6148157{n:04d}" for n in range(limits.bulk_recipients + 1 if over else 0)]
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, recipients, "Hi")
-    assert _fields(raised) == ["to"]
+    assert fields(raised) == ["to"]
     assert control.all_messages() == []
 
 
@@ -292,7 +273,7 @@ def test_receive_validates_its_parameters(
 ) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.receive(acme, "nope", "+1", 0, None)
-    assert _fields(raised) == ["to", "from", "limit"]
+    assert fields(raised) == ["to", "from", "limit"]
     with pytest.raises(ValidationFailed):
         service.receive(acme, ACME_1, None, limits.page_size + 1, None)
 
