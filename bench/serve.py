@@ -27,7 +27,7 @@ import psutil
 import uvicorn
 
 from bench.settings import FROM, PAGE, TO
-from mock_server.app import create_app
+from mock_server.app import create_app, spec_limits
 from mock_server.sms.accounts import Account
 from mock_server.sms.clock import RealClock
 from mock_server.sms.config import default_config
@@ -102,7 +102,7 @@ def main() -> None:
     store: MessageStore = MemoryStore() if args.db is None else SqliteStore(args.db)
     app = create_app(config, store=store)
     account = next(iter(config.accounts))
-    service = SmsService(config, store, RealClock())
+    service = SmsService(config, store, RealClock(), limits=spec_limits())
     rss_before = _rss()
     started = time.perf_counter()
     if isinstance(store, SqliteStore):

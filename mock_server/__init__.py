@@ -1,3 +1,10 @@
 """Mock server for the Aatrox SMS API v2: `openapi.yaml` implemented with real SMS behaviour."""
 
-__version__ = "2.0.0"
+from importlib.metadata import PackageNotFoundError, version
+
+# The toolkit's own version, stated once, in pyproject.toml. The API's version is another
+# thing: the contract's `info.version` (`mock_server.app.api_version`).
+try:
+    __version__ = version("aatrox-sms-toolkit")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"

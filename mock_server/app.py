@@ -18,6 +18,7 @@ from connexion.spec import Specification
 from mock_server.http import errors
 from mock_server.http.auth import bearer_handler, token_check
 from mock_server.http.fast_path import FastPath
+from mock_server.http.faults import FaultSwitch
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.middleware import (
     BodyLimitMiddleware,
@@ -26,11 +27,13 @@ from mock_server.http.middleware import (
     MediaTypeCaseMiddleware,
 )
 from mock_server.http.operations import decorate_once
+from mock_server.http.spec_limits import limits_from_spec
 from mock_server.http.validation import validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
-from mock_server.sms.faults import FaultSwitch
+from mock_server.sms.control import ControlService
 from mock_server.sms.ids import cursor_secret, message_ids
+from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
@@ -47,8 +50,8 @@ CONTROL_BASE = "/_mock"
 _PUBLIC_REF = "../openapi.yaml#"
 
 
-def _control_spec() -> dict[str, Any]:
-    """control.yaml, with its `$ref`s into the public contract aimed at PUBLIC_SPEC, wherever
+def _control_spec(public_spec: Path) -> dict[str, Any]:
+    """control.yaml, with its `$ref`s into the public contract aimed at `public_spec`, wherever
     that is: in a checkout the file they name, in a wheel the package's own copy."""
 
     def aim(node: Any) -> Any:
@@ -58,7 +61,7 @@ def _control_spec() -> dict[str, Any]:
             return node
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(_PUBLIC_REF):
-            return {**node, "$ref": PUBLIC_SPEC.as_uri() + "#" + ref.removeprefix(_PUBLIC_REF)}
+            return {**node, "$ref": public_spec.as_uri() + "#" + ref.removeprefix(_PUBLIC_REF)}
         return {key: aim(value) for key, value in node.items()}
 
     spec: dict[str, Any] = aim(yaml.safe_load(CONTROL_SPEC.read_text()))
@@ -78,10 +81,20 @@ _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch"
 
 
 @functools.cache
-def _public_spec() -> Specification:
+def _public_spec(path: Path = PUBLIC_SPEC) -> Specification:
     """openapi.yaml with its `$ref`s resolved, read once a process (the app factory's own uses:
     connexion reads the file itself)."""
-    return Specification.load(PUBLIC_SPEC)
+    return Specification.load(path)
+
+
+def spec_limits(path: Path = PUBLIC_SPEC) -> Limits:
+    """The sizes the contract sets (text, bulk, page, cursor), for the domain."""
+    return limits_from_spec(_public_spec(path))
+
+
+def api_version(path: Path = PUBLIC_SPEC) -> str:
+    """The version of the API the mock implements: the contract's `info.version`."""
+    return str(_public_spec(path)["info"]["version"])
 
 
 def _concrete_paths(paths: dict[str, dict[str, Any]]) -> dict[str, frozenset[str]]:
@@ -101,6 +114,7 @@ def create_app(
     store: MessageStore | None = None,
     validate_responses: bool = False,
     fast_path: bool = True,
+    public_spec: Path = PUBLIC_SPEC,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -111,6 +125,9 @@ def create_app(
     (`mock_server.http.fast_path`). Its answers bypass connexion's response validation: the
     contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
     and its in-process target turns the fast path off so that connexion checks the handlers.
+
+    `public_spec` is the contract to serve (a copy, in tests that change a limit): the mock's
+    limits are read from it, so an edited contract changes the mock's rules.
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -121,6 +138,7 @@ def create_app(
         config,
         store,
         clock,
+        limits=spec_limits(public_spec),
         ids=message_ids(config.seed, store),
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
     )
@@ -138,11 +156,12 @@ def create_app(
         "pythonic_params": True,
     }
     public = _by_operation_id(PublicApi(service))
-    app.add_api(PUBLIC_SPEC, resolver=Resolver(function_resolver=public), **options)
+    app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
+    control = ControlApi(ControlService(service), faults)
     app.add_api(
-        _control_spec(),
+        _control_spec(public_spec),
         base_path=CONTROL_BASE,
-        resolver=Resolver(function_resolver=_by_operation_id(ControlApi(service, faults))),
+        resolver=Resolver(function_resolver=_by_operation_id(control)),
         **options,
     )
     app.add_middleware(
@@ -152,14 +171,14 @@ def create_app(
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
-        methods=_concrete_paths(_public_spec()["paths"]),
+        methods=_concrete_paths(_public_spec(public_spec)["paths"]),
     )
     app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
         app.add_middleware(
             FastPath,
             position=MiddlewarePosition.BEFORE_SWAGGER,
-            spec=_public_spec(),
+            spec=_public_spec(public_spec),
             handlers=public,
             token_info=token_check(config.accounts),
         )

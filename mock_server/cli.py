@@ -22,7 +22,7 @@ from pathlib import Path
 import uvicorn
 
 from mock_server import __version__
-from mock_server.app import create_app
+from mock_server.app import api_version, create_app, spec_limits
 from mock_server.sms.config import (
     Config,
     ConfigError,
@@ -101,7 +101,9 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
 
 
 def load(path: Path | None, seed: int | None = None) -> Config:
-    config = default_config() if path is None else load_config_file(path)
+    """The config, checked against the contract's limits too (a disclaimer must fit); `seed`
+    (from --seed) replaces the config's own."""
+    config = default_config() if path is None else load_config_file(path, spec_limits())
     return config if seed is None else dataclasses.replace(config, seed=seed)
 
 
@@ -124,7 +126,8 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
     store = f"SQLite {args.db}" if args.db else "in memory"
     return "\n".join(
         [
-            f"Aatrox SMS mock (API {__version__}), messages {store}, clock {config.clock}",
+            f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
+            f" clock {config.clock}",
             f"  Base URL:    {base}/api/v2/",
             f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
             f"  Swagger UI:  {base}/ui/",

@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from mock_server import cli
+from mock_server.app import spec_limits
 from mock_server.http.fast_path import FastPath
 
 
@@ -68,6 +69,11 @@ def _config(tmp_path: Path, text: str) -> str:
             id="bad-outcome",
         ),
         pytest.param("clock: [\n", "not valid YAML", id="not-yaml"),
+        pytest.param(  # the spec's text limit, less a newline and one character of text
+            f"disclaimers: {{default: {'x' * (spec_limits().text_length - 1)}}}\n",
+            "disclaimers.default: must be at most",
+            id="disclaimer-leaving-no-room",
+        ),
     ],
 )
 def test_a_bad_config_stops_it_with_exit_2_naming_the_key(

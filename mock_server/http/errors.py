@@ -9,13 +9,13 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 from mock_server.http.problems import bad_request, problem
-from mock_server.sms import service
+from mock_server.sms import errors
 
 Handler = Callable[[ConnexionRequest, Exception], ConnexionResponse]
 
 
 def _validation_failed(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, service.ValidationFailed)
+    assert isinstance(exc, errors.ValidationFailed)
     return bad_request([(e.field, e.message) for e in exc.errors]).to_problem()
 
 
@@ -49,11 +49,12 @@ def _complete(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
 
 def register(app: AsyncApp) -> None:
     app.add_error_handler(ProblemException, _complete)
-    app.add_error_handler(service.ValidationFailed, _validation_failed)
-    app.add_error_handler(service.InvalidCursor, _invalid_cursor)
-    app.add_error_handler(service.NotOwned, _as(403))
-    app.add_error_handler(service.NotFound, _as(404))
-    app.add_error_handler(service.SimulatedServerError, _as(500))
+    app.add_error_handler(errors.ValidationFailed, _validation_failed)
+    app.add_error_handler(errors.InvalidCursor, _invalid_cursor)
+    app.add_error_handler(errors.NotOwned, _as(403))
+    app.add_error_handler(errors.NotFound, _as(404))
+    app.add_error_handler(errors.ClockNotAdjustableError, _as(409))
+    app.add_error_handler(errors.SimulatedServerError, _as(500))
 
 
 def _invalid_cursor(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -1,4 +1,5 @@
-"""The operations of both specs, as thin translations between HTTP and `SmsService`.
+"""The operations of both specs, as thin translations between HTTP and the services:
+`SmsService` for the public API, `ControlService` (and the fault switch) for the control API.
 
 Connexion finds these by operationId (`sendSms` -> `send_sms`) through the app factory's
 resolver, so the contract names no Python paths. Errors are raised by the service as domain
@@ -14,10 +15,10 @@ import orjson
 from starlette.responses import Response
 
 from mock_server import __version__
-from mock_server.http.problems import problem
+from mock_server.http.faults import Faults, FaultSwitch
 from mock_server.sms.accounts import Account
+from mock_server.sms.control import ControlService
 from mock_server.sms.errors import FieldError, ValidationFailed
-from mock_server.sms.faults import Faults, FaultSwitch
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.service import MessageView, SmsService
 
@@ -127,29 +128,25 @@ def _instant(field: str, value: str | None) -> datetime | None:
 class ControlApi:
     """`mock_server/control.yaml`: the mock's own steering API under `/_mock`."""
 
-    def __init__(self, service: SmsService, faults: FaultSwitch) -> None:
-        self.service = service
+    def __init__(self, control: ControlService, faults: FaultSwitch) -> None:
+        self.control = control
         self.faults = faults
 
     def health(self) -> Json:
         return {"status": "ok", "version": __version__}
 
     def reset(self) -> tuple[None, int]:
-        self.service.reset()
+        self.control.reset()
         return None, 204
 
     def inject_inbound(self, body: Json) -> Response:
-        return ok(message_json(self.service.inject_inbound(body["from"], body["to"], body["text"])))
+        return ok(message_json(self.control.inject_inbound(body["from"], body["to"], body["text"])))
 
     def advance_clock(self, body: Json) -> Response:
-        try:
-            now = self.service.advance_clock(float(body["seconds"]))
-        except NotImplementedError as exc:
-            raise problem(409, str(exc)) from exc
-        return ok({"now": now})
+        return ok({"now": self.control.advance_clock(float(body["seconds"]))})
 
     def list_all_messages(self, from_: str | None = None, to: str | None = None) -> Response:
-        views = self.service.all_messages(from_addr=from_, to_addr=to)
+        views = self.control.all_messages(from_addr=from_, to_addr=to)
         return ok({"messages": [message_json(v) for v in views]})
 
     def set_faults(self, body: Json) -> Response:

@@ -65,10 +65,3 @@ class Accounts:
 
     def by_name(self, name: str) -> Account | None:
         return self._by_name.get(name)
-
-    def visible_to(self, sender_account: str | None, to_addr: str) -> tuple[str, ...]:
-        """Names of the accounts that may see a message: its sender's (None for an inbound
-        message) and every account owning its `to` number, each once, sender first."""
-        names = [] if sender_account is None else [sender_account]
-        names.extend(account.name for account in self._accounts if account.owns(to_addr))
-        return tuple(dict.fromkeys(names))

@@ -10,12 +10,11 @@ import math
 from datetime import UTC, datetime
 from typing import Protocol
 
+from mock_server.sms.errors import ClockNotAdjustableError
 from mock_server.sms.instants import delta_us, from_us, to_us
 from mock_server.sms.state import StateStore
 
-
-class ClockNotAdjustableError(NotImplementedError):
-    """Only a manual clock can be moved (the control API answers 409)."""
+__all__ = ["Clock", "ClockNotAdjustableError", "ManualClock", "RealClock"]
 
 
 class Clock(Protocol):
@@ -24,7 +23,8 @@ class Clock(Protocol):
         ...
 
     def advance(self, seconds: float) -> datetime:
-        """Move the clock forward and return the new now (manual clocks only)."""
+        """Move the clock forward and return the new now (a real clock raises
+        ClockNotAdjustableError)."""
         ...
 
     def reset(self) -> None:

@@ -24,8 +24,8 @@ from mock_server.sms.accounts import Account, Accounts
 from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.lifecycle import Lifecycle, Outcome
+from mock_server.sms.limits import Limits
 from mock_server.sms.numbers import is_e164
-from mock_server.sms.segments import MAX_TEXT_LENGTH
 
 ClockKind = Literal["real", "manual"]
 
@@ -47,8 +47,6 @@ outcomes:                   # recipient number -> what happens
 
 #: Longest accepted delay: a year, so that creation + delay never leaves the range of dates.
 MAX_DELAY_S = 365 * 24 * 3600
-#: A disclaimer leaves room for at least one character of text and the newline.
-MAX_DISCLAIMER_LENGTH = MAX_TEXT_LENGTH - 2
 # RFC 6750 token68: the characters a client can put after "Bearer ". A token outside it could
 # never be presented, so it is a config mistake.
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
@@ -213,19 +211,11 @@ def _numbers(raw: object, path: str, problems: _Problems) -> tuple[frozenset[str
     return frozenset(numbers), all_numbers
 
 
-def _disclaimer(value: object, path: str, problems: _Problems) -> str | None:
-    text = problems.string(value, path)
-    if text is not None and len(text) > MAX_DISCLAIMER_LENGTH:
-        problems.add(path, f"must be at most {MAX_DISCLAIMER_LENGTH} characters")
-        return None
-    return text
-
-
 def _disclaimers(raw: object, problems: _Problems) -> Disclaimers:
     fields = problems.mapping(raw, "disclaimers", ("default", "by_sender"))
     text: str = _default_document()["disclaimers"]["default"]
     if "default" in fields:
-        text = _disclaimer(fields["default"], "disclaimers.default", problems) or text
+        text = problems.string(fields["default"], "disclaimers.default") or text
     by_sender: dict[str, str] = {}
     senders = fields.get("by_sender", {})
     if not isinstance(senders, dict):
@@ -234,7 +224,7 @@ def _disclaimers(raw: object, problems: _Problems) -> Disclaimers:
     for number, value in senders.items():
         path = f"disclaimers.by_sender[{number!r}]"
         key = problems.number(number, path)
-        disclaimer = _disclaimer(value, path, problems)
+        disclaimer = problems.string(value, path)
         if key is not None and disclaimer is not None:
             by_sender[key] = disclaimer
     return Disclaimers(text, MappingProxyType(by_sender))
@@ -299,7 +289,26 @@ def parse_seed(text: str) -> int:
     return seed
 
 
-def _build(document: object, source: str) -> Config:
+def _too_long(disclaimers: Disclaimers, limits: Limits) -> list[tuple[str, str]]:
+    """(key path, problem) for each disclaimer that leaves no room for text under the limit."""
+    named = [("disclaimers.default", disclaimers.default)]
+    named += [(f"disclaimers.by_sender[{n!r}]", t) for n, t in disclaimers.by_sender.items()]
+    most = limits.disclaimer_length
+    problem = f"must be at most {most} characters (the text limit, less a newline and a character)"
+    return [(path, problem) for path, text in named if len(text) > most]
+
+
+def check_fits(config: Config, limits: Limits, source: str = "config") -> None:
+    """Raise ConfigError if `config` does not fit the contract's `limits` (its disclaimers count
+    toward the text limit, so each must leave room for text)."""
+    lines = tuple(
+        f"{source}: {path}: {problem}" for path, problem in _too_long(config.disclaimers, limits)
+    )
+    if lines:
+        raise ConfigError("\n".join(lines), lines)
+
+
+def _build(document: object, source: str, limits: Limits | None) -> Config:
     problems = _Problems()
     if document is None:
         problems.add(
@@ -320,6 +329,9 @@ def _build(document: object, source: str) -> Config:
         seed=_seed(fields.get("seed"), problems),
         clock_start=_clock_start(fields.get("clock_start"), clock, problems),
     )
+    if limits is not None:
+        for path, problem in _too_long(config.disclaimers, limits):
+            problems.add(path, problem)
     if problems.lines:
         lines = tuple(f"{source}: {line}" for line in problems.lines)
         raise ConfigError("\n".join(lines), lines)
@@ -361,17 +373,22 @@ def _parse(text: str, source: str) -> object:
         raise ConfigError(message) from exc
 
 
-def load_config(text: str, source: str = _DEFAULT_SOURCE) -> Config:
-    """The config in YAML `text`; `source` (a path) prefixes every error line."""
-    return _build(_parse(text, source), source)
+def load_config(text: str, source: str = _DEFAULT_SOURCE, limits: Limits | None = None) -> Config:
+    """The config in YAML `text`; `source` (a path) prefixes every error line.
+
+    With the contract's `limits`, disclaimers that do not fit are reported with every other
+    problem; without, `check_fits` (which `SmsService` runs) reports them later.
+    """
+    return _build(_parse(text, source), source, limits)
 
 
 def config_from_mapping(
     document: Mapping[str, Any], source: str, defaults: Mapping[str, Any] | None = None
 ) -> Config:
     """The config a mapping describes (as YAML would be read), `defaults` under its keys;
-    checked like a file, `source` prefixing every error line."""
-    return _build({**(defaults or {}), **document}, source)
+    checked like a file, `source` prefixing every error line (disclaimers against the
+    contract's limits when the service starts: `check_fits`)."""
+    return _build({**(defaults or {}), **document}, source, None)
 
 
 def read_config_file(path: str | Path) -> object:
@@ -383,8 +400,8 @@ def read_config_file(path: str | Path) -> object:
     return _parse(text, str(path))
 
 
-def load_config_file(path: str | Path) -> Config:
-    return _build(read_config_file(path), str(path))
+def load_config_file(path: str | Path, limits: Limits | None = None) -> Config:
+    return _build(read_config_file(path), str(path), limits)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from mock_server.sms.paging import InvalidCursor
 
 __all__ = [
+    "ClockNotAdjustableError",
     "DomainError",
     "FieldError",
     "InvalidCursor",
@@ -50,3 +51,7 @@ class NotFound(DomainError):  # noqa: N818 - the name the HTTP layer maps
 
 class SimulatedServerError(DomainError):
     """The config makes sends to this recipient fail (500). Raised before anything is stored."""
+
+
+class ClockNotAdjustableError(DomainError):
+    """Only a manual clock can be moved; the real one cannot (409)."""

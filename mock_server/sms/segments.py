@@ -18,9 +18,6 @@ from mock_server.sms import gsm7
 
 Encoding = Literal["gsm7", "ucs2"]
 
-#: The longest text the API accepts, in characters (Python `len`), disclaimer included.
-MAX_TEXT_LENGTH = 1600
-
 GSM7_SINGLE = 160
 GSM7_PART = 153
 UCS2_SINGLE = 70

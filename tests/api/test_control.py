@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import version
 
 from aatrox_sms_client.api.messages import get_message, list_message_history
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import HistoryPage, Message, Problem, SendRequest
-from tests.api.harness import ACME_1, DEV_A, Mock, expect
+from mock_server.app import api_version
+from mock_server.sms.config import default_config
+from tests.api.harness import ACME_1, DEV_A, PROBLEM_JSON, Mock, expect, running
 
 
 def test_error_rate_1_fails_every_public_call_but_not_the_control_api(mock: Mock) -> None:
@@ -72,10 +75,19 @@ def test_the_control_api_lists_every_account_s_messages_with_filters(mock: Mock)
     assert [m["id"] for m in mock.stored(**{"from": DEV_A})] == [two.id, three.id]
 
 
-def test_health_answers_ok_and_the_version(mock: Mock) -> None:
+def test_health_answers_ok_and_the_toolkits_version_not_the_apis(mock: Mock) -> None:
     answer = mock.http.get("/_mock/health")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "version": "2.0.0"}
+    assert answer.json() == {"status": "ok", "version": version("aatrox-sms-toolkit")}
+    assert answer.json()["version"] != api_version()
+
+
+def test_a_real_clock_cannot_be_advanced_it_is_a_409_problem() -> None:
+    with running(config=default_config()) as real:
+        answer = real.http.post("/_mock/clock/advance", json={"seconds": 1})
+    assert answer.status_code == 409
+    assert answer.headers["content-type"] == PROBLEM_JSON
+    assert "clock: manual" in answer.json()["detail"]
 
 
 def test_the_swagger_ui_and_the_spec_are_served(mock: Mock) -> None:
@@ -88,5 +100,5 @@ def test_the_swagger_ui_and_the_spec_are_served(mock: Mock) -> None:
     assert spec.status_code == 200
     document = spec.json()
     assert document["openapi"] == "3.0.3"
-    assert document["info"]["version"] == "2.0.0"
+    assert document["info"]["version"] == api_version()
     assert "/api/v2/sms/send" in document["paths"]

@@ -19,10 +19,9 @@ from connexion import AsyncApp
 from schemathesis import Case
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 
-from mock_server.app import create_app
+from mock_server.app import create_app, spec_limits
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.lifecycle import Outcome
-from mock_server.sms.segments import MAX_TEXT_LENGTH
 
 TOKEN = "dev-token"  # the default config's dev account: it owns every number ("*")
 #: Where `make mock` serves. The in-process target is called with this base URL too, so the curl
@@ -141,7 +140,7 @@ def _too_long_with_disclaimer(case: Case[Any]) -> bool:
     text, sender = body.get("text"), body.get("from")
     if not isinstance(text, str) or not isinstance(sender, str):
         return False
-    return len(contract_config().disclaimers.append(text, sender)) > MAX_TEXT_LENGTH
+    return len(contract_config().disclaimers.append(text, sender)) > spec_limits().text_length
 
 
 # -- the table ---------------------------------------------------------------------------------

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from mock_server.app import spec_limits
+from mock_server.sms.accounts import Account
 from mock_server.sms.clock import ManualClock
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
+from mock_server.sms.control import ControlService
+from mock_server.sms.errors import ValidationFailed
+from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
@@ -51,5 +56,39 @@ def clock(store: MessageStore) -> ManualClock:
 
 
 @pytest.fixture
-def service(config: Config, store: MessageStore, clock: ManualClock) -> SmsService:
-    return SmsService(config, store, clock)
+def limits() -> Limits:
+    """The contract's limits, read from openapi.yaml as the app does."""
+    return spec_limits()
+
+
+@pytest.fixture
+def service(config: Config, store: MessageStore, clock: ManualClock, limits: Limits) -> SmsService:
+    return SmsService(config, store, clock, limits=limits)
+
+
+@pytest.fixture
+def control(service: SmsService) -> ControlService:
+    return ControlService(service)
+
+
+def _account(config: Config, token: str) -> Account:
+    account = config.accounts.authenticate(token)
+    assert account is not None
+    return account
+
+
+@pytest.fixture
+def acme(config: Config) -> Account:
+    """Owns +61491570156 and +61491570157."""
+    return _account(config, "acme-token")
+
+
+@pytest.fixture
+def dev(config: Config) -> Account:
+    """Owns every number ("*")."""
+    return _account(config, "dev-token")
+
+
+def fields(raised: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
+    """The fields a ValidationFailed names, in order."""
+    return [error.field for error in raised.value.errors]

@@ -66,12 +66,6 @@ def test_owns_its_numbers_and_star_owns_all() -> None:
     assert DEV.owns("+61491570158")
 
 
-def test_visible_to_is_the_sender_and_every_owner_of_the_recipient() -> None:
-    assert ACCOUNTS.visible_to("acme", "+61491570157") == ("acme", "dev", "shared")
-    assert ACCOUNTS.visible_to("shared", "+61491570158") == ("shared", "dev")
-    assert ACCOUNTS.visible_to(None, "+61491570156") == ("dev", "acme")
-
-
 def test_accounts_iterate_in_config_order_and_find_by_name() -> None:
     assert [account.name for account in ACCOUNTS] == ["dev", "acme", "shared"]
     assert ACCOUNTS.by_name("acme") is ACME

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mock_server.sms.clock import ClockNotAdjustableError, ManualClock, RealClock
+from mock_server.sms.errors import DomainError
 from mock_server.sms.store import MessageStore
 
 
@@ -22,7 +23,8 @@ def test_real_clock_cannot_be_advanced_and_reset_does_nothing() -> None:
     clock = RealClock()
     with pytest.raises(ClockNotAdjustableError):
         clock.advance(1)
-    assert isinstance(ClockNotAdjustableError(), NotImplementedError)
+    # A domain error like the others, so the HTTP layer maps it (409) where it maps them all.
+    assert isinstance(ClockNotAdjustableError(), DomainError)
     clock.reset()
     assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
 

@@ -9,11 +9,13 @@ import pytest
 from mock_server.sms.config import (
     DEFAULT_CONFIG_YAML,
     ConfigError,
+    check_fits,
     default_config,
     load_config,
     load_config_file,
 )
 from mock_server.sms.lifecycle import Lifecycle, Outcome
+from mock_server.sms.limits import Limits
 
 # The product spec lives in shared/, beside the repository (also in CI).
 PRODUCT = Path(__file__).resolve().parents[3] / "shared" / "PRODUCT.md"
@@ -107,7 +109,6 @@ def test_config_file_is_read_and_errors_name_the_file(tmp_path: Path) -> None:
         ("disclaimers: {default: ''}", "disclaimers.default: must be a non-empty string"),
         ("disclaimers: {by_sender: {'+1': x}}", "disclaimers.by_sender['+1']: '+1' is not an"),
         ("disclaimers: {footer: x}", "disclaimers.footer: unknown key"),
-        (f"disclaimers: {{default: {'x' * 1599}}}", "disclaimers.default: must be at most 1598"),
         ("outcomes: {'+61491570006': lost}", "outcomes['+61491570006']: 'lost' is not an outcome"),
         ("outcomes: {'+6149': failed}", "outcomes['+6149']: '+6149' is not an E.164 number"),
         ("outcomes: []", "outcomes: must be a mapping"),
@@ -156,3 +157,28 @@ def test_seed_and_clock_start_are_read_quoted_or_not() -> None:
     quoted = load_config("clock: manual\nclock_start: '2026-01-01T00:00:00Z'\n")
     assert quoted.clock_start == config.clock_start
     assert (default_config().seed, default_config().clock_start) == (None, None)
+
+
+SMALL = Limits(text_length=40, bulk_recipients=1, page_size=1, cursor_length=1)
+
+
+def test_a_disclaimer_must_leave_room_for_text_under_the_given_limit() -> None:
+    text = "disclaimers: {default: %s, by_sender: {'+61491570156': ok}}" % ("x" * 39)
+    with pytest.raises(ConfigError) as raised:
+        load_config(text, "mock.yaml", SMALL)
+    assert raised.value.problems == (
+        "mock.yaml: disclaimers.default: must be at most 38 characters (the text limit, less a"
+        " newline and a character)",
+    )
+
+
+def test_a_disclaimer_of_the_longest_length_fits() -> None:
+    config = load_config("disclaimers: {default: %s}" % ("x" * 38), "mock.yaml", SMALL)
+    check_fits(config, SMALL)
+    assert config.disclaimers.default == "x" * 38
+
+
+def test_check_fits_names_each_sender_disclaimer_too_long() -> None:
+    config = load_config("disclaimers: {by_sender: {'+61491570156': %s}}" % ("y" * 39))
+    with pytest.raises(ConfigError, match=r"disclaimers.by_sender\['\+61491570156'\]: must be"):
+        check_fits(config, SMALL)

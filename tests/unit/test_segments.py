@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_server.sms.config import default_config
-from mock_server.sms.segments import MAX_TEXT_LENGTH, Segmentation, segment
+from mock_server.sms.segments import Segmentation, segment
 
 EMOJI = "😀"  # U+1F600: a surrogate pair, two UTF-16 code units
 UCS2_CHAR = "ç"  # not in GSM-7 (only the capital Ç is), one UTF-16 code unit
@@ -63,7 +63,3 @@ def test_disclaimer_with_an_emoji_text_is_counted_as_ucs2() -> None:
     disclaimers = default_config().disclaimers
     full = disclaimers.append(EMOJI, "+61491570157")
     assert segment(full) == Segmentation("ucs2", 2 + 1 + len(disclaimers.default), 1)
-
-
-def test_max_text_length_is_the_api_limit() -> None:
-    assert MAX_TEXT_LENGTH == 1600

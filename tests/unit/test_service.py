@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 
 from mock_server.sms.accounts import Account
-from mock_server.sms.clock import ClockNotAdjustableError, ManualClock, RealClock
-from mock_server.sms.config import Config
+from mock_server.sms.clock import ManualClock
+from mock_server.sms.config import Config, ConfigError, load_config
+from mock_server.sms.control import ControlService
 from mock_server.sms.lifecycle import Status
+from mock_server.sms.limits import Limits
 from mock_server.sms.service import (
     FieldError,
     InvalidCursor,
@@ -22,32 +24,13 @@ from mock_server.sms.service import (
     ValidationFailed,
 )
 from mock_server.sms.store import MessageStore
+from tests.unit.conftest import fields
 
 ACME_1, ACME_2 = "+61491570156", "+61491570157"  # owned by acme (and dev, which owns "*")
 OTHER = "+61491570158"  # owned by dev only
 UNDELIVERED, FAILED, SERVER_ERROR = "+61491570006", "+61491570110", "+61491570737"
 ACME_DISCLAIMER = "Acme Pty Ltd. Reply STOP to opt out."
 DEFAULT_DISCLAIMER = "Reply STOP to opt out."
-
-
-def _account(config: Config, token: str) -> Account:
-    account = config.accounts.authenticate(token)
-    assert account is not None
-    return account
-
-
-@pytest.fixture
-def acme(config: Config) -> Account:
-    return _account(config, "acme-token")
-
-
-@pytest.fixture
-def dev(config: Config) -> Account:
-    return _account(config, "dev-token")
-
-
-def _fields(raised: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
-    return [error.field for error in raised.value.errors]
 
 
 # -- send -----------------------------------------------------------------------------------
@@ -66,30 +49,35 @@ def test_send_stores_a_queued_message(service: SmsService, acme: Account) -> Non
 
 
 def test_send_from_a_number_the_account_does_not_own_is_not_owned(
-    service: SmsService, acme: Account
+    service: SmsService, acme: Account, control: ControlService
 ) -> None:
     with pytest.raises(NotOwned, match=re.escape(OTHER)):
         service.send(acme, OTHER, ACME_1, "Hello")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 def test_send_validates_every_field_before_ownership(service: SmsService, acme: Account) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, "0491570156", "+1", "")
-    assert _fields(raised) == ["from", "to", "text"]
+    assert fields(raised) == ["from", "to", "text"]
 
 
-def test_send_refuses_text_over_1600_characters(service: SmsService, acme: Account) -> None:
-    service.send(acme, ACME_1, OTHER, "a" * 1600)
+def test_send_refuses_text_over_the_limit(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
+    most = limits.text_length
+    service.send(acme, ACME_1, OTHER, "a" * most)
     with pytest.raises(ValidationFailed) as raised:
-        service.send(acme, ACME_1, OTHER, "a" * 1601)
-    assert raised.value.errors == [FieldError("text", "is 1601 characters long; at most 1600")]
+        service.send(acme, ACME_1, OTHER, "a" * (most + 1))
+    assert raised.value.errors == [
+        FieldError("text", f"is {most + 1} characters long; at most {most}")
+    ]
 
 
 def test_send_refuses_an_unpaired_surrogate(service: SmsService, acme: Account) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, ACME_1, OTHER, "broken \ud83d")
-    assert _fields(raised) == ["text"]
+    assert fields(raised) == ["text"]
 
 
 def test_send_counts_segments_of_the_stored_text(service: SmsService, acme: Account) -> None:
@@ -110,13 +98,16 @@ def test_default_disclaimer_for_senders_without_one(service: SmsService, acme: A
     assert view.text == f"Hi\n{DEFAULT_DISCLAIMER}"
 
 
-def test_disclaimer_counts_toward_the_1600_limit(service: SmsService, acme: Account) -> None:
-    room = 1600 - 1 - len(ACME_DISCLAIMER)
-    assert len(service.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True).text) == 1600
+def test_disclaimer_counts_toward_the_text_limit(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
+    most = limits.text_length
+    room = most - 1 - len(ACME_DISCLAIMER)
+    assert len(service.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True).text) == most
     with pytest.raises(ValidationFailed) as raised:
         service.send(acme, ACME_1, OTHER, "a" * (room + 1), disclaimer=True)
     assert raised.value.errors == [
-        FieldError("text", "is 1601 characters long with its disclaimer; at most 1600")
+        FieldError("text", f"is {most + 1} characters long with its disclaimer; at most {most}")
     ]
 
 
@@ -137,46 +128,56 @@ def test_bulk_sends_one_message_per_recipient_in_order(service: SmsService, acme
     assert all(view.status is Status.QUEUED for view in views)
 
 
-def test_bulk_is_all_or_nothing_and_names_the_bad_index(service: SmsService, acme: Account) -> None:
+def test_bulk_is_all_or_nothing_and_names_the_bad_index(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, [OTHER, ACME_2, "+12", OTHER], "Hi")
     assert raised.value.errors == [
         FieldError("to[2]", "'+12' is not an E.164 number (+ then 8-15 digits)"),
         FieldError("to[3]", "repeats to[0]"),
     ]
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
-@pytest.mark.parametrize("count", [0, 1001])
-def test_bulk_needs_1_to_1000_recipients(service: SmsService, acme: Account, count: int) -> None:
-    recipients = [f"+6148157{n:04d}" for n in range(count)]
+@pytest.mark.parametrize("over", [False, True], ids=["none", "one-too-many"])
+def test_bulk_needs_1_to_the_limit_of_recipients(
+    service: SmsService, acme: Account, over: bool, control: ControlService, limits: Limits
+) -> None:
+    recipients = [f"+6148157{n:04d}" for n in range(limits.bulk_recipients + 1 if over else 0)]
     with pytest.raises(ValidationFailed) as raised:
         service.send_bulk(acme, ACME_1, recipients, "Hi")
-    assert _fields(raised) == ["to"]
-    assert service.all_messages() == []
+    assert fields(raised) == ["to"]
+    assert control.all_messages() == []
 
 
-def test_bulk_of_1000_is_accepted(service: SmsService, acme: Account) -> None:
-    recipients = [f"+6148157{n:04d}" for n in range(1000)]
-    assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == 1000
-    assert len(service.all_messages()) == 1000
+def test_bulk_of_the_limit_is_accepted(
+    service: SmsService, acme: Account, control: ControlService, limits: Limits
+) -> None:
+    recipients = [f"+6148157{n:04d}" for n in range(limits.bulk_recipients)]
+    assert len(service.send_bulk(acme, ACME_1, recipients, "Hi")) == limits.bulk_recipients
+    assert len(control.all_messages()) == limits.bulk_recipients
 
 
-def test_bulk_from_a_foreign_number_is_not_owned(service: SmsService, acme: Account) -> None:
+def test_bulk_from_a_foreign_number_is_not_owned(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(NotOwned):
         service.send_bulk(acme, OTHER, [ACME_1], "Hi")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 # -- outcomes -------------------------------------------------------------------------------
 
 
-def test_server_error_outcome_stores_nothing(service: SmsService, acme: Account) -> None:
+def test_server_error_outcome_stores_nothing(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
     with pytest.raises(SimulatedServerError):
         service.send(acme, ACME_1, SERVER_ERROR, "Hi")
     with pytest.raises(SimulatedServerError, match=r"to\[1\]"):
         service.send_bulk(acme, ACME_1, [OTHER, SERVER_ERROR], "Hi")
-    assert service.all_messages() == []
+    assert control.all_messages() == []
 
 
 def test_validation_comes_before_the_simulated_server_error(
@@ -239,12 +240,12 @@ def test_details_of_a_message_to_an_owned_number_is_visible(
 
 
 def test_receive_lists_delivered_and_injected_messages_oldest_first(
-    service: SmsService, acme: Account, dev: Account, clock: ManualClock
+    service: SmsService, acme: Account, dev: Account, clock: ManualClock, control: ControlService
 ) -> None:
     sent = service.send(dev, OTHER, ACME_1, "sent to acme")
     assert service.receive(acme, ACME_1, None, 100, None).items == ()  # not delivered yet
     clock.advance(0.5)
-    injected = service.inject_inbound("+61400000000", ACME_1, "from outside")
+    injected = control.inject_inbound("+61400000000", ACME_1, "from outside")
     clock.advance(0.5)
     page = service.receive(acme, ACME_1, None, 100, None)
     assert [v.id for v in page.items] == [injected.id, sent.id]
@@ -267,23 +268,29 @@ def test_receive_for_a_number_not_owned_is_not_owned(service: SmsService, acme: 
         service.receive(acme, OTHER, None, 100, None)
 
 
-def test_receive_validates_its_parameters(service: SmsService, acme: Account) -> None:
+def test_receive_validates_its_parameters(
+    service: SmsService, acme: Account, limits: Limits
+) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.receive(acme, "nope", "+1", 0, None)
-    assert _fields(raised) == ["to", "from", "limit"]
+    assert fields(raised) == ["to", "from", "limit"]
     with pytest.raises(ValidationFailed):
-        service.receive(acme, ACME_1, None, 1001, None)
+        service.receive(acme, ACME_1, None, limits.page_size + 1, None)
 
 
-def test_receive_filters_by_sender(service: SmsService, acme: Account) -> None:
-    from_a = service.inject_inbound("+61400000001", ACME_1, "a")
-    service.inject_inbound("+61400000002", ACME_1, "b")
+def test_receive_filters_by_sender(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
+    from_a = control.inject_inbound("+61400000001", ACME_1, "a")
+    control.inject_inbound("+61400000002", ACME_1, "b")
     page = service.receive(acme, ACME_1, "+61400000001", 100, None)
     assert [v.id for v in page.items] == [from_a.id]
 
 
-def test_receive_pages_with_cursors_to_the_end(service: SmsService, acme: Account) -> None:
-    sent = [service.inject_inbound("+61400000001", ACME_1, str(n)).id for n in range(5)]
+def test_receive_pages_with_cursors_to_the_end(
+    service: SmsService, acme: Account, control: ControlService
+) -> None:
+    sent = [control.inject_inbound("+61400000001", ACME_1, str(n)).id for n in range(5)]
     seen: list[str] = []
     cursor = None
     for _ in range(10):
@@ -296,10 +303,10 @@ def test_receive_pages_with_cursors_to_the_end(service: SmsService, acme: Accoun
 
 
 def test_a_receive_cursor_is_refused_by_another_listing(
-    service: SmsService, acme: Account, dev: Account
+    service: SmsService, acme: Account, dev: Account, control: ControlService
 ) -> None:
     for n in range(3):
-        service.inject_inbound("+61400000001", ACME_1, str(n))
+        control.inject_inbound("+61400000001", ACME_1, str(n))
     cursor = service.receive(acme, ACME_1, None, 1, None).next_cursor
     assert cursor is not None
     with pytest.raises(InvalidCursor):
@@ -315,14 +322,14 @@ def test_a_receive_cursor_is_refused_by_another_listing(
 
 
 def test_a_cursor_survives_a_new_service_on_the_same_store(
-    config: Config, store: MessageStore, clock: ManualClock, acme: Account
+    config: Config, store: MessageStore, clock: ManualClock, acme: Account, limits: Limits
 ) -> None:
     """Every worker builds its own service; the cursor secret is shared through the store."""
-    first = SmsService(config, store, clock)
+    first = SmsService(config, store, clock, limits=limits)
     for n in range(3):
-        first.inject_inbound("+61400000001", ACME_1, str(n))
+        ControlService(first).inject_inbound("+61400000001", ACME_1, str(n))
     cursor = first.receive(acme, ACME_1, None, 1, None).next_cursor
-    second = SmsService(config, store, clock)
+    second = SmsService(config, store, clock, limits=limits)
     assert len(second.receive(acme, ACME_1, None, 5, cursor).items) == 2
 
 
@@ -330,12 +337,12 @@ def test_a_cursor_survives_a_new_service_on_the_same_store(
 
 
 def test_history_shows_sent_and_received_with_direction(
-    service: SmsService, acme: Account, dev: Account
+    service: SmsService, acme: Account, dev: Account, control: ControlService
 ) -> None:
     mine = service.send(acme, ACME_1, OTHER, "mine")
     to_me = service.send(dev, OTHER, ACME_2, "to me")
     service.send(dev, OTHER, "+61491570199", "not for acme")
-    injected = service.inject_inbound("+61400000001", ACME_1, "outside")
+    injected = control.inject_inbound("+61400000001", ACME_1, "outside")
     page = service.history(acme, 100, None)
     assert [(v.id, v.direction) for v in page.items] == [
         (mine.id, "outbound"),
@@ -361,56 +368,65 @@ def test_history_pages_and_bounds(service: SmsService, acme: Account, clock: Man
         service.history(acme, 2, first.next_cursor, since, None)  # other bounds, other listing
 
 
-# -- control --------------------------------------------------------------------------------
+# -- limits ---------------------------------------------------------------------------------
+
+SMALL = Limits(text_length=50, bulk_recipients=2, page_size=3, cursor_length=512)
 
 
-def test_inject_inbound_is_received_and_visible_to_the_owner(
-    service: SmsService, acme: Account
+@pytest.fixture
+def small(config: Config, store: MessageStore, clock: ManualClock) -> SmsService:
+    """A service given other limits than the contract's: it follows them."""
+    return SmsService(config, store, clock, limits=SMALL)
+
+
+def test_the_text_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    small.send(acme, ACME_1, OTHER, "a" * 50)
+    with pytest.raises(ValidationFailed, match="at most 50"):
+        small.send(acme, ACME_1, OTHER, "a" * 51)
+
+
+def test_the_disclaimer_counts_toward_the_text_limit_given(
+    small: SmsService, acme: Account
 ) -> None:
-    view = service.inject_inbound("+61400000001", ACME_1, "Hi")
-    assert view.status is Status.RECEIVED
-    assert view.direction == "inbound"
-    assert service.details(acme, view.id).status is Status.RECEIVED
+    room = 50 - 1 - len(ACME_DISCLAIMER)
+    small.send(acme, ACME_1, OTHER, "a" * room, disclaimer=True)
+    with pytest.raises(ValidationFailed, match="with its disclaimer; at most 50"):
+        small.send(acme, ACME_1, OTHER, "a" * (room + 1), disclaimer=True)
 
 
-def test_inject_inbound_validates(service: SmsService) -> None:
-    with pytest.raises(ValidationFailed) as raised:
-        service.inject_inbound("x", "y", "")
-    assert _fields(raised) == ["from", "to", "text"]
+def test_the_bulk_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    small.send_bulk(acme, ACME_1, [OTHER, ACME_2], "Hi")
+    with pytest.raises(ValidationFailed, match="1 to 2 recipients"):
+        small.send_bulk(acme, ACME_1, [OTHER, ACME_2, "+61491570199"], "Hi")
 
 
-def test_all_messages_lists_every_account_with_filters(
+def test_the_page_limit_is_the_one_given(small: SmsService, acme: Account) -> None:
+    assert small.history(acme, 3, None).items == ()
+    with pytest.raises(ValidationFailed, match="from 1 to 3"):
+        small.history(acme, 4, None)
+
+
+def test_a_config_whose_disclaimer_leaves_no_room_is_refused(
+    store: MessageStore, clock: ManualClock
+) -> None:
+    config = load_config(f"disclaimers: {{default: {'x' * 49}}}")
+    with pytest.raises(ConfigError, match="at most 48"):
+        SmsService(config, store, clock, limits=SMALL)
+
+
+# -- cursors reveal nothing -----------------------------------------------------------------
+
+
+def test_a_history_cursor_is_the_same_length_whatever_other_accounts_sent(
     service: SmsService, acme: Account, dev: Account
 ) -> None:
-    a = service.send(acme, ACME_1, OTHER, "a")
-    b = service.send(dev, OTHER, ACME_1, "b")
-    assert [v.id for v in service.all_messages()] == [a.id, b.id]
-    assert [v.id for v in service.all_messages(from_addr=OTHER)] == [b.id]
-    assert [v.id for v in service.all_messages(to_addr=OTHER)] == [a.id]
-
-
-def test_reset_forgets_messages_and_brings_the_clock_back(
-    service: SmsService, acme: Account, clock: ManualClock
-) -> None:
-    real_now = clock.now()
-    sent = service.send(acme, ACME_1, OTHER, "a")
-    service.advance_clock(3600)
-    service.reset()
-    assert service.all_messages() == []
-    with pytest.raises(NotFound):
-        service.details(acme, sent.id)
-    assert abs(clock.now() - real_now) < timedelta(seconds=60)
-
-
-def test_advance_clock_returns_the_new_now_and_refuses_negative(service: SmsService) -> None:
-    start = service.now()
-    assert service.advance_clock(2.5) == start + timedelta(seconds=2.5)
-    with pytest.raises(ValidationFailed) as raised:
-        service.advance_clock(-1)
-    assert _fields(raised) == ["seconds"]
-
-
-def test_a_real_clock_cannot_be_advanced(config: Config, store: MessageStore) -> None:
-    service = SmsService(config, store, RealClock())
-    with pytest.raises(ClockNotAdjustableError):
-        service.advance_clock(1)
+    service.send(acme, ACME_1, OTHER, "mine")
+    service.send(acme, ACME_1, OTHER, "mine")
+    quiet = service.history(acme, 1, None).next_cursor  # after the first message
+    service.send_bulk(dev, OTHER, [f"+6148157{n:04d}" for n in range(1000)], "not acme's")
+    for _ in range(2):
+        service.send(acme, ACME_1, OTHER, "mine again")
+    busy = service.history(acme, 3, None).next_cursor  # after the third, 1,000 others later
+    assert quiet is not None
+    assert busy is not None
+    assert len(quiet) == len(busy)  # a length that grew with the seq would tell the count

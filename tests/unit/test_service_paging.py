@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mock_server.app import spec_limits
 from mock_server.sms.accounts import Account
 from mock_server.sms.clock import ManualClock, RealClock
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, load_config
+from mock_server.sms.control import ControlService
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
@@ -23,6 +25,7 @@ INBOX = "+61491570156"  # owned by acme
 SENDER = "+61491570158"  # dev may send from it (dev owns "*")
 OUTSIDE = "+61400000001"
 MANUAL_CONFIG_YAML = DEFAULT_CONFIG_YAML.replace("clock: real", "clock: manual")
+LIMITS = spec_limits()
 
 Action = tuple[str, float]
 ACTIONS = st.lists(
@@ -65,7 +68,8 @@ def test_a_traversal_equals_the_inbox_at_its_end(kind: str, actions: list[Action
     exactly the inbox as it stands at the last page: no repeat, no gap."""
     with open_store(kind) as store:
         clock = ManualClock(store)
-        service = SmsService(load_config(MANUAL_CONFIG_YAML), store, clock)
+        service = SmsService(load_config(MANUAL_CONFIG_YAML), store, clock, limits=LIMITS)
+        control = ControlService(service)
         acme, dev = _accounts(service)
         seen: list[str] = []
         cursor: str | None = None
@@ -74,7 +78,7 @@ def test_a_traversal_equals_the_inbox_at_its_end(kind: str, actions: list[Action
             if action == "send":
                 service.send(dev, SENDER, INBOX, "hello")
             elif action == "inject":
-                service.inject_inbound(OUTSIDE, INBOX, "hi")
+                control.inject_inbound(OUTSIDE, INBOX, "hi")
             elif action == "advance":
                 clock.advance(amount)
             elif not finished:
@@ -99,7 +103,8 @@ def test_traversals_under_concurrent_arrivals_never_repeat_or_skip(kind: str) ->
     store's lock guarantees."""
     config = load_config("lifecycle: {sent_after_s: 0, delivered_after_s: 0.002}\n")
     with open_store(kind) as store:
-        service = SmsService(config, store, RealClock())
+        service = SmsService(config, store, RealClock(), limits=LIMITS)
+        control = ControlService(service)
         acme, dev = _accounts(service)
         writers_done = threading.Event()
         traversals: list[list[str]] = []
@@ -107,7 +112,7 @@ def test_traversals_under_concurrent_arrivals_never_repeat_or_skip(kind: str) ->
         def write(n: int) -> None:
             for i in range(60):
                 if i % 2:
-                    service.inject_inbound(OUTSIDE, INBOX, f"{n}-{i}")
+                    control.inject_inbound(OUTSIDE, INBOX, f"{n}-{i}")
                 else:
                     service.send(dev, SENDER, INBOX, f"{n}-{i}")
                 time.sleep(0.001)  # let the reader in between writes

@@ -23,9 +23,11 @@ from mock_server.sms.store import (
     NewMessage,
     SqliteStore,
     StoredMessage,
+    Viewer,
 )
 
 T0 = datetime(2026, 3, 18, 8, 6, tzinfo=UTC)
+ACME = Viewer("acme", frozenset())  # sees what it sent
 SECOND = 1_000_000  # microseconds
 A, B, C = "+61491570156", "+61491570157", "+61491570158"
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +62,7 @@ def new(
 
 
 def add(store: MessageStore, *messages: NewMessage, now: float = 0.0) -> list[StoredMessage]:
-    return store.add(messages, [("acme",)] * len(messages), at(now))
+    return store.add(messages, at(now))
 
 
 def ids(messages: list[StoredMessage]) -> list[str]:
@@ -139,28 +141,44 @@ def test_inbox_filters_by_sender(store: MessageStore) -> None:
     assert store.inbox(B, at(5), None, 10, from_addr="+61491570199") == []
 
 
-def test_history_lists_what_an_account_may_see_in_seq_order(store: MessageStore) -> None:
-    mine = store.add([new()], [("acme",)], at(0))[0]
-    theirs = store.add([new()], [("other",)], at(1))[0]
-    shared = store.add([new()], [("acme", "other")], at(2))[0]
-    assert store.history("acme", None, 10) == [mine, shared]
-    assert store.history("other", None, 10) == [theirs, shared]
-    assert store.history("nobody", None, 10) == []
-    assert store.history(None, None, 10) == [mine, theirs, shared]  # an account owning "*"
-    assert store.history("acme", mine.seq, 10) == [shared]
-    assert store.history(None, None, 2) == [mine, theirs]
+def test_history_lists_what_the_account_sent_and_what_was_sent_to_its_numbers(
+    store: MessageStore,
+) -> None:
+    sent = add(store, new(C, sender="acme"), now=0)[0]
+    to_b = add(store, new(B, sender="other"), now=1)[0]
+    unrelated = add(store, new(C, sender="other"), now=2)[0]
+    inbound_to_b = add(store, new(B, sender=None), now=3)[0]
+    owning_b = Viewer("acme", frozenset({B}))
+    assert store.history(owning_b, None, 10) == [sent, to_b, inbound_to_b]
+    assert store.history(Viewer("other", frozenset()), None, 10) == [to_b, unrelated]
+    assert store.history(Viewer("nobody", frozenset({"+61491570199"})), None, 10) == []
+    assert store.history(None, None, 10) == [sent, to_b, unrelated, inbound_to_b]  # owning "*"
+
+
+def test_history_lists_a_message_in_two_indexes_once(store: MessageStore) -> None:
+    to_own_number = add(store, new(B, sender="acme"), now=0)[0]
+    assert store.history(Viewer("acme", frozenset({B})), None, 10) == [to_own_number]
+
+
+def test_history_merges_indexes_in_seq_order_and_pages_after_a_seq(store: MessageStore) -> None:
+    stored = add(store, new(B, sender="x"), new(C, sender="acme"), new(A, sender="y"), new(B))
+    viewer = Viewer("acme", frozenset({A, B}))
+    assert store.history(viewer, None, 10) == stored
+    assert store.history(viewer, None, 2) == stored[:2]
+    assert store.history(viewer, stored[1].seq, 10) == stored[2:]
+    assert store.history(None, stored[0].seq, 2) == stored[1:3]
 
 
 def test_history_bounds_are_since_inclusive_until_exclusive(store: MessageStore) -> None:
-    stored = [store.add([new()], [("acme",)], at(s))[0] for s in (0, 1, 2, 3)]
+    stored = [add(store, new(), now=s)[0] for s in (0, 1, 2, 3)]
     one, three = to_us(T0) + SECOND, to_us(T0) + 3 * SECOND
-    for account in ("acme", None):
-        assert store.history(account, None, 10, since=one) == stored[1:]
-        assert store.history(account, None, 10, until=three) == stored[:3]
-        assert store.history(account, None, 10, since=one, until=three) == stored[1:3]
-        assert store.history(account, stored[1].seq, 10, since=one, until=three) == stored[2:3]
-        assert store.history(account, None, 10, since=three + 1) == []
-        assert store.history(account, None, 10, since=three, until=one) == []
+    for viewer in (ACME, Viewer("someone", frozenset({B})), None):
+        assert store.history(viewer, None, 10, since=one) == stored[1:]
+        assert store.history(viewer, None, 10, until=three) == stored[:3]
+        assert store.history(viewer, None, 10, since=one, until=three) == stored[1:3]
+        assert store.history(viewer, stored[1].seq, 10, since=one, until=three) == stored[2:3]
+        assert store.history(viewer, None, 10, since=three + 1) == []
+        assert store.history(viewer, None, 10, since=three, until=one) == []
 
 
 def test_all_lists_everything_with_optional_filters(store: MessageStore) -> None:
@@ -179,7 +197,7 @@ def test_reset_forgets_messages_keeps_state_and_never_reuses_seqs(store: Message
     assert store.all() == []
     assert store.get(before[0].id) is None
     assert store.history(None, None, 10) == []
-    assert store.history("acme", None, 10) == []
+    assert store.history(Viewer("acme", frozenset({B})), None, 10) == []
     assert store.inbox(B, at(100), None, 10) == []
     assert store.get_state("faults") == "{}"
     after = add(store, new())[0]
@@ -210,16 +228,39 @@ def test_text_survives_storage_byte_for_byte(store: MessageStore) -> None:
 def test_sqlite_store_keeps_messages_and_state_across_reopening(tmp_path: Path) -> None:
     path = tmp_path / "sms.db"
     store = SqliteStore(path)
-    stored = store.add([new(), new(C)], [("acme",), ("acme", "other")], at(0))
+    stored = store.add([new(), new(C, sender="other")], at(0))
     store.set_state("clock.manual_us", "123")
     store.close()
     reopened = SqliteStore(path)
     try:
         assert reopened.all() == stored
         assert reopened.get_state("clock.manual_us") == "123"
-        assert reopened.history("other", None, 10) == stored[1:]
+        assert reopened.history(Viewer("other", frozenset()), None, 10) == stored[1:]
         assert reopened.inbox(B, at(5), None, 10) == stored[:1]
-        assert reopened.add([new()], [()], at(0))[0].seq > stored[-1].seq
+        assert reopened.add([new()], at(0))[0].seq > stored[-1].seq
+    finally:
+        reopened.close()
+
+
+def test_a_version_1_file_opens_without_its_stored_visibility(tmp_path: Path) -> None:
+    """Version 1 stored who could see each message; version 2 derives it from the config."""
+    path = tmp_path / "sms.db"
+    store = SqliteStore(path)
+    stored = add(store, new())
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE visibility (account TEXT, seq INTEGER)")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+    reopened = SqliteStore(path)
+    reopened.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "visibility" not in tables
+    reopened = SqliteStore(path)
+    try:
+        assert reopened.all() == stored
     finally:
         reopened.close()
 
@@ -232,7 +273,7 @@ from mock_server.sms.store import NewMessage, SqliteStore
 store = SqliteStore(sys.argv[1])
 message = NewMessage("msg_" + "a" * 24, "acme", "+61491570156", "+61491570157", "kept", "gsm7",
                      1, Outcome.DELIVERED, False, 0)
-store.add([message], [("acme",)], lambda: datetime.now(UTC))
+store.add([message], lambda: datetime.now(UTC))
 print("committed", flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -267,7 +308,7 @@ def test_sqlite_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> Non
     """What several worker processes do: separate connections to one file."""
     one, two = SqliteStore(tmp_path / "sms.db"), SqliteStore(tmp_path / "sms.db")
     try:
-        stored = one.add([new(B, delay_s=0)], [("acme",)], at(0))[0]
+        stored = one.add([new(B, delay_s=0)], at(0))[0]
         assert two.get(stored.id) == stored
         assert two.inbox(B, at(0), None, 10) == [stored]
         two.set_state("faults", "x")

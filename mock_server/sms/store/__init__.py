@@ -6,6 +6,7 @@ from mock_server.sms.store.base import (
     MessageStore,
     NewMessage,
     StoredMessage,
+    Viewer,
 )
 from mock_server.sms.store.memory import MemoryStore
 from mock_server.sms.store.sqlite import SqliteStore
@@ -18,4 +19,5 @@ __all__ = [
     "NewMessage",
     "SqliteStore",
     "StoredMessage",
+    "Viewer",
 ]

@@ -62,6 +62,15 @@ class StoredMessage:
 Now = Callable[[], datetime]
 
 
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whose history to list: the messages `account` sent, and every message sent to one of
+    `numbers` (the numbers it owns under the config in force, not when the message was stored)."""
+
+    account: str
+    numbers: frozenset[str]
+
+
 class MessageStore(StateStore, Protocol):
     """Messages, their indexes, and the shared control state.
 
@@ -72,15 +81,12 @@ class MessageStore(StateStore, Protocol):
     the reader returned and can never fall behind a cursor already handed out.
     """
 
-    def add(
-        self, messages: Sequence[NewMessage], visible_to: Sequence[Sequence[str]], now: Now
-    ) -> list[StoredMessage]:
+    def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         """Store all of `messages` or none of them, in order, with increasing `seq`.
 
         They share one creation instant: `now()`, raised if need be to the newest stored
         message's, so that creation order and seq order agree even if the wall clock steps
-        back. `visible_to[i]` names the accounts (those without `"*"`; they see everything
-        anyway) whose history lists `messages[i]`.
+        back. Who may see them is not stored: it follows the config in force at each read.
         """
         ...
 
@@ -100,15 +106,16 @@ class MessageStore(StateStore, Protocol):
 
     def history(
         self,
-        account: str | None,
+        viewer: Viewer | None,
         after_seq: int | None,
         limit: int,
         since: int | None = None,
         until: int | None = None,
     ) -> list[StoredMessage]:
-        """Up to `limit` messages visible to `account` in seq order, with seq > `after_seq` and
-        `since <= created_at < until`. `account=None` means every message (an account owning
-        `"*"`), read from the global order instead of a per-account index."""
+        """Up to `limit` messages of `viewer` in seq order, with seq > `after_seq` and
+        `since <= created_at < until`, each once. `viewer=None` means every message (an account
+        owning `"*"`), read from the global order. Answered from indexes (by sender account and
+        by recipient, in seq order) merged, never by a scan of other accounts' messages."""
         ...
 
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:

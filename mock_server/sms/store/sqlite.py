@@ -17,7 +17,10 @@ Concurrency: one connection per thread (and per process: a forked child opens it
 and inbox readers take SQLite's write lock with BEGIN IMMEDIATE, which is what keeps paging
 exact across processes (see `MessageStore`). Indexes: `id` (unique), `(to_addr, arrival_at,
 seq)` and `(to_addr, from_addr, arrival_at, seq)` for inboxes, `created_at` for history
-bounds, and a `visibility (account, seq)` table for per-account history.
+bounds, and `(sender_account, seq)` and `(to_addr, seq)` for histories: an account's history
+merges what it sent with what was sent to each number it owns under the config in force, so
+nothing about who may see a message is stored (schema version 1 stored it; opening such a file
+drops that table).
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ from mock_server.sms.store.base import (
     NewMessage,
     Now,
     StoredMessage,
+    Viewer,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS messages (
@@ -63,11 +67,10 @@ _SCHEMA = (
     """CREATE INDEX IF NOT EXISTS messages_inbox_from
         ON messages (to_addr, from_addr, arrival_at, seq)""",
     "CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at)",
-    """CREATE TABLE IF NOT EXISTS visibility (
-        account TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (account, seq)
-    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS messages_sent_by ON messages (sender_account, seq)",
+    "CREATE INDEX IF NOT EXISTS messages_sent_to ON messages (to_addr, seq)",
+    # Version 1 stored who could see each message, fixed at write time.
+    "DROP TABLE IF EXISTS visibility",
     """CREATE TABLE IF NOT EXISTS state (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -80,9 +83,11 @@ _COLUMNS = (
 )
 if _COLUMNS.split(", ") != [field.name for field in fields(StoredMessage)]:
     raise RuntimeError("_COLUMNS must list StoredMessage's fields, in order (see _message)")
-_M_COLUMNS = ", ".join(f"m.{column.strip()}" for column in _COLUMNS.split(","))
 # "No bound" for seq ranges computed in SQL.
 _END = 1 << 62
+# SQLite's default cap on the terms of one compound SELECT is 500: past this many owned numbers
+# a history reads them with one `IN` instead of one ordered, limited read each.
+_MAX_MERGED_NUMBERS = 400
 
 
 _ENCODINGS: dict[str, Encoding] = {"gsm7": "gsm7", "ucs2": "ucs2"}
@@ -112,6 +117,37 @@ def _message(row: tuple[Any, ...]) -> StoredMessage:
         raise ValueError(f"unknown value {exc.args[0]!r} in the database") from None
 
 
+def _seq_range(
+    after_seq: int | None, since: int | None, until: int | None
+) -> tuple[str, list[object], str, list[object]]:
+    """For seq > after_seq and since <= created < until: a WITH clause and its arguments, and a
+    condition on `seq` and the arguments of each of its uses. Without since and until, no WITH
+    clause and the condition is `seq > ?`.
+
+    created_at never decreases with seq (see `add`), so since/until become a seq range: the first
+    seq created at or after an instant is the head of the created_at index, so O(log n). In one
+    statement with the read, so one consistent snapshot.
+    """
+    if since is None and until is None:
+        return "", [], "seq > ?", [after_seq or 0]
+    first = (
+        "coalesce((SELECT seq FROM messages WHERE created_at >= ?"
+        " ORDER BY created_at, seq LIMIT 1), ?)"
+    )
+    low, args = "?", list[object]([after_seq or 0])
+    if since is not None:
+        low = f"max(?, {first} - 1)"
+        args += [since, _END]
+    high: str = "?"
+    if until is None:
+        args.append(_END)
+    else:
+        high = first
+        args += [until, _END]
+    bounds = f"WITH bounds (low, high) AS (SELECT {low}, {high}) "
+    return bounds, args, "seq > (SELECT low FROM bounds) AND seq < (SELECT high FROM bounds)", []
+
+
 class SqliteStore:
     """A `MessageStore` in an SQLite file; safe to share between threads and processes."""
 
@@ -123,7 +159,7 @@ class SqliteStore:
         self._opened_lock = threading.Lock()
         with self._write() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, 1, SCHEMA_VERSION):
                 raise RuntimeError(f"{self._path}: unknown schema version {version}")
             for statement in _SCHEMA:
                 conn.execute(statement)
@@ -186,11 +222,7 @@ class SqliteStore:
 
     # -- messages ---------------------------------------------------------------------------
 
-    def add(
-        self, messages: Sequence[NewMessage], visible_to: Sequence[Sequence[str]], now: Now
-    ) -> list[StoredMessage]:
-        if len(messages) != len(visible_to):
-            raise ValueError("one visibility list per message")
+    def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         stored: list[StoredMessage] = []
         try:
             with self._write() as conn:
@@ -200,16 +232,13 @@ class SqliteStore:
                 ).fetchone()
                 if last is not None:
                     created = max(created, last[0])
-                for new, names in zip(messages, visible_to, strict=True):
-                    stored.append(self._insert(conn, new, names, created))
+                stored.extend(self._insert(conn, new, created) for new in messages)
         except sqlite3.IntegrityError as exc:
             raise DuplicateMessageIdError("a message id is already stored") from exc
         return stored
 
     @staticmethod
-    def _insert(
-        conn: sqlite3.Connection, new: NewMessage, names: Sequence[str], created: int
-    ) -> StoredMessage:
+    def _insert(conn: sqlite3.Connection, new: NewMessage, created: int) -> StoredMessage:
         arrival = None if new.arrival_delay_us is None else created + new.arrival_delay_us
         values = (
             new.id,
@@ -231,10 +260,6 @@ class SqliteStore:
         )
         seq = cursor.lastrowid
         assert seq is not None
-        conn.executemany(
-            "INSERT INTO visibility (account, seq) VALUES (?, ?)",
-            [(name, seq) for name in dict.fromkeys(names)],
-        )
         return _message((seq, *values))
 
     def get(self, id: str) -> StoredMessage | None:
@@ -272,40 +297,36 @@ class SqliteStore:
 
     def history(
         self,
-        account: str | None,
+        viewer: Viewer | None,
         after_seq: int | None,
         limit: int,
         since: int | None = None,
         until: int | None = None,
     ) -> list[StoredMessage]:
-        # created_at never decreases with seq (see `add`), so since/until become a seq range,
-        # found through the created_at index; one statement, so one consistent snapshot.
-        # The first seq created at or after an instant: the head of the created_at index (seq
-        # order and created_at order agree), so O(log n), not a walk over older messages.
-        first = (
-            "coalesce((SELECT seq FROM messages WHERE created_at >= ?"
-            " ORDER BY created_at, seq LIMIT 1), ?)"
-        )
-        args: list[object] = [after_seq or 0]
-        bounds = ""
-        if since is not None:
-            bounds += f" AND {{seq}} >= {first}"
-            args += [since, _END]
-        if until is not None:
-            bounds += f" AND {{seq}} < {first}"
-            args += [until, _END]
-        if account is None:
-            sql = (
-                f"SELECT {_COLUMNS} FROM messages WHERE seq > ?{bounds.format(seq='seq')}"
-                " ORDER BY seq LIMIT ?"
-            )
+        bounds, args, in_range, range_args = _seq_range(after_seq, since, until)
+        if viewer is None:
+            args += range_args
+            sql = f"{bounds}SELECT {_COLUMNS} FROM messages WHERE {in_range} ORDER BY seq LIMIT ?"
         else:
+            # One ordered, limited read per index (what the account sent, what was sent to each
+            # number it owns), merged by `seq IN`, which also lists each message once.
+            numbers = sorted(viewer.numbers)
+            reads: list[tuple[str, list[object]]] = [("sender_account = ?", [viewer.account])]
+            if len(numbers) > _MAX_MERGED_NUMBERS:
+                reads.append((f"to_addr IN ({', '.join('?' * len(numbers))})", [*numbers]))
+            else:
+                reads += [("to_addr = ?", [number]) for number in numbers]
+            selects = []
+            for where, keys in reads:
+                selects.append(
+                    f"SELECT seq FROM (SELECT seq FROM messages WHERE {where} AND {in_range}"
+                    " ORDER BY seq LIMIT ?)"
+                )
+                args += [*keys, *range_args, limit]
             sql = (
-                f"SELECT {_M_COLUMNS} FROM visibility v JOIN messages m ON m.seq = v.seq"
-                f" WHERE v.account = ? AND v.seq > ?{bounds.format(seq='v.seq')}"
-                " ORDER BY v.seq LIMIT ?"
+                f"{bounds}SELECT {_COLUMNS} FROM messages"
+                f" WHERE seq IN ({' UNION ALL '.join(selects)}) ORDER BY seq LIMIT ?"
             )
-            args.insert(0, account)
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
         return [_message(row) for row in rows]
 
@@ -327,7 +348,6 @@ class SqliteStore:
 
     def reset(self) -> None:
         with self._write() as conn:
-            conn.execute("DELETE FROM visibility")
             conn.execute("DELETE FROM messages")
 
     def close(self) -> None:

@@ -1,6 +1,7 @@
-"""Faults a user asks for: a share of calls answered 500, and added latency.
+"""Faults a user asks for: a share of public calls answered 500, and added latency.
 
-The settings live in the store's small key-value state, not in this process, so that every
+An HTTP matter, not an SMS rule: `FaultMiddleware` applies them before a request reaches the
+API. The settings live in the store's small key-value state, not in this process, so that every
 worker sharing one SQLite file obeys the same settings.
 """
 
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Protocol
+
+from mock_server.sms.state import StateStore
 
 MAX_LATENCY_MS = 60_000
 _KEY = "faults"
@@ -26,12 +28,6 @@ class Faults:
             raise ValueError("error_rate must be between 0 and 1")
         if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
             raise ValueError(f"latency_ms must be between 0 and {MAX_LATENCY_MS}")
-
-
-class StateStore(Protocol):
-    def get_state(self, key: str) -> str | None: ...
-
-    def set_state(self, key: str, value: str) -> None: ...
 
 
 class FaultSwitch:

@@ -1,0 +1,70 @@
+"""The control API's use cases: what tests and demos do to the mock from outside the product.
+
+Inject an inbound message, list every stored message, move the manual clock, forget everything.
+They act on the same store, clock, config and limits as the public API's `SmsService`, which is
+why they are built from it; they are no part of the product's API. Faults (a 500 or a delay on
+public calls) are an HTTP matter: `mock_server.http.faults`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mock_server.sms.checks import check_number, check_text, raise_if
+from mock_server.sms.errors import FieldError, ValidationFailed
+from mock_server.sms.instants import to_us
+from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.segments import segment
+from mock_server.sms.service import SmsService
+from mock_server.sms.store.base import NewMessage
+from mock_server.sms.views import MessageView, view
+
+
+class ControlService:
+    def __init__(self, sms: SmsService) -> None:
+        self._sms = sms
+
+    def inject_inbound(self, from_addr: str, to_addr: str, text: str) -> MessageView:
+        """A message from outside arrives at `to_addr` now (status `received`)."""
+        errors: list[FieldError] = []
+        check_number(errors, "from", from_addr)
+        check_number(errors, "to", to_addr)
+        check_text(errors, self._sms.limits, text, text)
+        raise_if(errors)
+        shape = segment(text)
+        [message_id] = self._sms.ids.take(1)
+        new = NewMessage(
+            id=message_id,
+            sender_account=None,
+            from_addr=from_addr,
+            to_addr=to_addr,
+            text=text,
+            encoding=shape.encoding,
+            segment_count=shape.segment_count,
+            outcome=Outcome.DELIVERED,
+            inbound=True,
+            arrival_delay_us=0,
+        )
+        [message] = self._sms.store.add([new], self._sms.clock.now)
+        return view(message, message.created_at, self._sms.config.lifecycle, None)
+
+    def all_messages(
+        self, from_addr: str | None = None, to_addr: str | None = None
+    ) -> list[MessageView]:
+        """Every stored message of every account, oldest first, for test assertions."""
+        now_us, lifecycle = to_us(self._sms.clock.now()), self._sms.config.lifecycle
+        return [view(m, now_us, lifecycle, None) for m in self._sms.store.all(from_addr, to_addr)]
+
+    def reset(self) -> None:
+        """Forget every message, put the clock back to its start (the real time unless
+        `clock_start` is set) and a seeded id sequence back to its first id."""
+        self._sms.store.reset()
+        self._sms.clock.reset()
+        self._sms.ids.reset()
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move a manual clock; a real one raises ClockNotAdjustableError (409)."""
+        try:
+            return self._sms.clock.advance(seconds)
+        except ValueError as exc:
+            raise ValidationFailed([FieldError("seconds", str(exc))]) from exc
