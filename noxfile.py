@@ -31,7 +31,7 @@ GENERATED_PACKAGE = "generated/aatrox_sms_client"
 # Every released version of the spec, as released: openapi-<version>.yaml.
 RELEASED = "contracts/released"
 # What mypy checks with our settings (those that exist yet); ruff checks everything but generated/.
-PROJECT_CODE = ("mock_server", "tests", "bench", "examples", "noxfile.py")
+PROJECT_CODE = ("mock_server", "contract_verify", "tests", "bench", "examples", "noxfile.py")
 
 # .venv/bin first on PATH, also when nox was started without activating .venv: the tools run are
 # the pinned ones, and openapi-python-client's post-hooks find the pinned ruff (without ruff on PATH
