@@ -267,6 +267,14 @@ def contract_long(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def verify(session: nox.Session) -> None:
+    """A live server against the contract: `aatrox-sms-verify` (contract_verify/). `make verify
+    BASE_URL=... TOKEN=... [FROM=... TO=...]` passes the token as AATROX_SMS_TOKEN, never as an
+    argument (nox prints its command lines)."""
+    session.run("aatrox-sms-verify", *session.posargs)
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """The benchmark (python -m bench)."""
     if not (ROOT / "bench").is_dir():

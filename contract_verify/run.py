@@ -69,12 +69,17 @@ def _report(caller: Caller, options: Options, out: Output, *, prism: bool) -> in
                 "its answer were skipped (is the token right, does the account own --from?)"
             )
     found = [v for outcome in caller.outcomes for v in outcome.violations]
-    if found:
-        out(f"\nViolations ({len(found)}):")
-        for violation in found:
+    # Each finding once, with its first call's value and curl, and how many calls showed it.
+    distinct = [v for i, v in enumerate(found) if not any(v.same_as(u) for u in found[:i])]
+    if distinct:
+        out(f"\nViolations ({len(distinct)}, in {len(found)} findings over all calls):")
+        for violation in distinct:
             out("")
             for line in violation.lines():
                 out("  " + line)
+            seen = sum(violation.same_as(other) for other in found)
+            if seen > 1:
+                out(f"    (seen in {seen} calls)")
     out("")
     if options.recipient:
         out(f"Messages sent: {caller.messages_sent} (from {options.sender} to {options.recipient})")
@@ -90,8 +95,8 @@ def _report(caller: Caller, options: Options, out: Output, *, prism: bool) -> in
         rows, options.junit, name="aatrox-sms-verify", properties=properties, mask=out.mask
     )
     out(f"JUnit XML: {options.junit}")
-    if found:
-        out(f"NOT CONFORMANT: {len(found)} violations")
+    if distinct:
+        out(f"NOT CONFORMANT: {len(distinct)} violations")
         return 1
     out("Conformant: every answer matched the contract")
     return 0

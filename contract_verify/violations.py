@@ -43,6 +43,16 @@ class Violation:
     curl: str
     detail: str = ""
 
+    def same_as(self, other: Violation) -> bool:
+        """The same finding (by the same checker), whatever call or value it came from."""
+        return (self.operation, self.status, self.where, self.spec_says, self.found_by) == (
+            other.operation,
+            other.status,
+            other.where,
+            other.spec_says,
+            other.found_by,
+        )
+
     def lines(self) -> list[str]:
         """The violation as the console prints it (the caller indents)."""
         lines = [
@@ -96,10 +106,13 @@ def _describe(failure: Failure, status: int, body: str) -> tuple[str, str, str, 
     if isinstance(failure, JsonSchemaError):
         keyword = str(failure.schema_path[-1]) if failure.schema_path else "schema"
         wanted = failure.schema.get(keyword, failure.schema) if failure.schema else keyword
+        got = failure.instance
+        if keyword in ("required", "additionalProperties") and isinstance(got, dict):
+            got = f"<an object with {quote(sorted(got))}>"  # the names are the point
         return (
             f"body {_pointer(failure.instance_path)}",
             f"{keyword}: {quote(wanted)}",
-            quote(failure.instance),
+            quote(got),
             failure.validation_message,
         )
     if isinstance(failure, UndefinedStatusCode):
