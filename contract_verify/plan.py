@@ -68,16 +68,17 @@ def _read(call: Call, sender: str | None) -> None:
         call(Step("details of an id the history listed", "getMessage", path={"id": entry["id"]}))
     cursor = page.get("next_cursor") if isinstance(page, dict) else None
     if isinstance(cursor, str):
-        query = {"limit": PAGE, "cursor": cursor}
-        call(Step("history, second page", "listMessageHistory", query=query))
+        second = {"limit": PAGE, "cursor": cursor}
+        call(Step("history, second page", "listMessageHistory", query=second))
     if sender is not None:
         call(Step("inbox of FROM", "listReceivedMessages", query={"to": sender, "limit": PAGE}))
     reader = sender or EXAMPLE_NUMBER
-    for operation_id, path, query in (
+    unauthenticated: tuple[tuple[str, dict[str, str], dict[str, Any]], ...] = (
         ("listMessageHistory", {}, {"limit": 1}),
         ("listReceivedMessages", {}, {"to": reader, "limit": 1}),
         ("getMessage", {"id": UNKNOWN_ID}, {}),
-    ):
+    )
+    for operation_id, path, query in unauthenticated:
         call(_without_token(Step(f"{operation_id} without a token", operation_id, path, query)))
     call(
         Step(

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import httpx
 import pytest
 
 from contract_verify import plan, prism_proxy
@@ -43,12 +44,20 @@ def test_the_mock_conforms_and_prism_agrees(serve: Serve, verify: Verify) -> Non
 
 
 def test_without_from_and_to_it_only_reads(serve: Serve, verify: Verify) -> None:
+    """It reads the history's two pages and the details of its first ids, and sends nothing."""
     with serve(doubles.unchanged) as (url, double):
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        for _ in range(plan.PAGE + 1):  # a second page of history
+            body = {"from": SENDER, "to": RECIPIENT, "text": "already there"}
+            httpx.post(f"{url}/api/v2/sms/send", json=body, headers=auth).raise_for_status()
+        double.methods.clear()
         run = verify(url, send=False)
     assert run.exit_status == 0, run.output
     assert "Messages sent: 0 (read only)" in run.output
     assert set(double.methods) == {"GET"}
     assert _row(run.output, "sendSms", "200")[2] == "no"
+    assert _row(run.output, "listMessageHistory", "200")[2:] == ["yes", "yes", "2"]
+    assert _row(run.output, "getMessage", "200")[2:] == ["yes", "yes", str(plan.DETAILS)]
 
 
 @pytest.mark.parametrize(
@@ -137,4 +146,17 @@ def test_an_unreachable_server_is_not_a_pass(verify: Verify) -> None:
 
 def test_prism_version_is_the_package_json_pin() -> None:
     pins = json.loads((ROOT / "package.json").read_text())["devDependencies"]
-    assert prism_proxy.PRISM_VERSION == pins["@stoplight/prism-cli"]
+    assert pins["@stoplight/prism-cli"] == prism_proxy.PRISM_VERSION
+
+
+def test_without_node_prism_is_skipped_and_the_output_says_why(
+    serve: Serve, verify: Verify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve(doubles.unchanged) as (url, _):
+        monkeypatch.setenv("PATH", "")  # no npx to be found
+        run = verify(url, send=False, prism=True)
+    assert run.exit_status == 0, run.output
+    assert "Prism: skipped (npx (Node.js 20+) is not on PATH)" in run.output
+    prism = ET.parse(run.junit).getroot().find("properties/property[@name='prism']")
+    assert prism is not None
+    assert prism.get("value") == "skipped"
