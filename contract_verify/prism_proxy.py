@@ -66,7 +66,7 @@ def proxy(spec: Path, server_url: str) -> Iterator[str]:
             _wait(base_url, process, log)
             yield base_url
         finally:
-            _stop(process)
+            stop_group(process)
 
 
 def _wait(base_url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
@@ -89,8 +89,9 @@ def _tail(log: IO[bytes], lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group started here, SIGKILL if it does not go in time."""
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group of `process` (started with `start_new_session=True`), SIGKILL
+    if it does not go in time."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(STOP_DEADLINE_S)
