@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -20,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract_verify import plan
+from mock_server.sms.numbers import is_e164
 
 TOKEN_ENV = "AATROX_SMS_TOKEN"
 DEFAULT_JUNIT = Path("reports") / "verify-junit.xml"
-E164 = r"^\+[1-9][0-9]{7,14}$"
 INSTALL = "pip install 'aatrox-sms-toolkit[verify]'"
 
 
@@ -96,7 +95,7 @@ def _usage_problem(args: argparse.Namespace, token: str) -> str | None:
     if args.recipient and not args.sender:
         return "--to needs --from: messages are sent from --from to --to only"
     for flag, number in (("--from", args.sender), ("--to", args.recipient)):
-        if number is not None and not re.fullmatch(E164, number):
+        if number is not None and not is_e164(number):
             return f"{flag} must be an E.164 number (+ and 8 to 15 digits), not {number!r}"
     return None
 

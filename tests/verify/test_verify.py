@@ -132,6 +132,9 @@ def test_usage_mistakes_stop_it_before_any_call(
 ) -> None:
     assert verify("http://127.0.0.1:9", "--to", RECIPIENT, send=False).exit_status == 2
     assert verify("127.0.0.1:8080", send=False).exit_status == 2
+    run = verify("http://127.0.0.1:9", "--from", "0491570157", send=False)
+    assert run.exit_status == 2
+    assert "--from must be an E.164 number" in run.output
     monkeypatch.delenv("AATROX_SMS_TOKEN")
     run = verify("http://127.0.0.1:9", send=False)
     assert run.exit_status == 2
