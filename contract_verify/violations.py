@@ -117,7 +117,7 @@ def _describe(failure: Failure, status: int, body: str) -> tuple[str, str, str, 
         )
     if isinstance(failure, UndefinedStatusCode):
         documented = ", ".join(failure.defined_status_codes)
-        return "status", f"one of {documented}", f"{status}, body {quote(body)}", ""
+        return "status", f"one of {documented}", f"{status}, body {quote(_parsed(body))}", ""
     if isinstance(failure, UndefinedContentType):
         return (
             "Content-Type",
@@ -137,9 +137,19 @@ def _describe(failure: Failure, status: int, body: str) -> tuple[str, str, str, 
             "",
         )
     if isinstance(failure, ServerError):
-        return "status", "no server error for a valid call", f"{status}, body {quote(body)}", ""
+        status_and_body = f"{status}, body {quote(_parsed(body))}"
+        return "status", "no server error for a valid call", status_and_body, ""
     first_line = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-    return "response", failure.title, quote(body), first_line
+    return "response", failure.title, quote(_parsed(body)), first_line
+
+
+def _parsed(body: str) -> object:
+    """A JSON body as its value (quoted without a second layer of escapes), else the text."""
+    try:
+        value: object = json.loads(body)
+    except ValueError:
+        return body
+    return value
 
 
 def from_prism(
@@ -148,20 +158,22 @@ def from_prism(
     """One response entry of Prism's `sl-violations` header; the value it names is looked up
     in the response `document` (parsed JSON) when the location points into the body."""
     location = [str(part) for part in entry.get("location", [])]
-    got = "<see the response>"
+    message = str(entry.get("message", ""))
+    where, got = "response", f"status {status}, see the response"
     if location[1:2] == ["body"]:
-        got = quote(_lookup(document, location[2:]))
+        where, got = f"body {_pointer(location[2:])}", quote(_lookup(document, location[2:]))
     elif location[1:2] == ["headers"]:
-        got = "<see the response headers>"
+        where, got = f"header {'.'.join(location[2:])}", "<see the response headers>"
+    code = entry.get("code")
     return Violation(
         operation=operation,
         status=status,
-        where=".".join(location[1:]) or "response",
-        spec_says=str(entry.get("code", "?")),
+        where=where,
+        spec_says=str(code) if code is not None else quote(message),
         got=got,
         found_by=f"{PRISM}: {entry.get('severity', 'Error')}",
         curl=curl,
-        detail=str(entry.get("message", "")),
+        detail=message if code is not None else "",
     )
 
 
@@ -186,7 +198,7 @@ def unexpected_status(
         status=expected,
         where="status",
         spec_says=f"{expected} ({why})",
-        got=f"{got}, body {quote(body)}",
+        got=f"{got}, body {quote(_parsed(body))}",
         found_by=EXPECTATION,
         curl=curl,
     )
