@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 SETUP := $(VENV)/.installed node_modules/.installed
 
-.PHONY: help setup generate check-generated lint lock prism mock test contract contract-long bench clean
+.PHONY: help setup generate check-generated lint lock prism mock test contract contract-long bench verify clean
 
 help: ## Show this help
 	@echo "make TARGET [ARGS='...']  (ARGS reach pytest, the server or the bench: make test ARGS='-k bulk')"
@@ -70,6 +70,12 @@ contract-long: $(SETUP) ## The contract tests, hypothesis profile "long", random
 
 bench: $(SETUP) ## Run the benchmark
 	$(NOX) -s bench -- $(ARGS)
+
+# The token reaches the command through the environment only: no command line that make or nox
+# prints holds it.
+verify: export AATROX_SMS_TOKEN := $(or $(TOKEN),$(AATROX_SMS_TOKEN))
+verify: $(SETUP) ## Check a live server against the contract: BASE_URL=... TOKEN=... [FROM=... TO=...]
+	$(NOX) -s verify -- --base-url "$(BASE_URL)" $(if $(FROM),--from "$(FROM)") $(if $(TO),--to "$(TO)") $(ARGS)
 
 clean: ## Delete .venv, node_modules, .nox and caches (the next make sets up anew)
 	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis

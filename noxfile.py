@@ -34,7 +34,7 @@ RELEASED = "contracts/released"
 # Every package of .venv, transitive ones too, at one exact version (`make lock` writes it).
 CONSTRAINTS = "constraints.txt"
 # What mypy checks with our settings (those that exist yet); ruff checks everything but generated/.
-PROJECT_CODE = ("mock_server", "tests", "bench", "examples", "noxfile.py")
+PROJECT_CODE = ("mock_server", "contract_verify", "tests", "bench", "examples", "noxfile.py")
 
 # .venv/bin first on PATH, also when nox was started without activating .venv: the tools run are
 # the pinned ones, and openapi-python-client's post-hooks find the pinned ruff (without ruff on PATH
@@ -316,6 +316,14 @@ def contract_long(session: nox.Session) -> None:
         "--timeout=0",  # no per-test limit: a long run is long on purpose
         *session.posargs,  # after ours, so `-- --hypothesis-seed=N` wins
     )
+
+
+@nox.session(default=False)
+def verify(session: nox.Session) -> None:
+    """A live server against the contract: `aatrox-sms-verify` (contract_verify/). `make verify
+    BASE_URL=... TOKEN=... [FROM=... TO=...]` passes the token as AATROX_SMS_TOKEN, never as an
+    argument (nox prints its command lines)."""
+    session.run("aatrox-sms-verify", *session.posargs)
 
 
 @nox.session(default=False)

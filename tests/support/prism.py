@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from contract_verify.prism_proxy import stop_group
 from tests.support.ports import free_port
 from tests.support.waiting import wait_until_answering
 
@@ -69,7 +69,7 @@ def prisms(*modes: Sequence[str]) -> Iterator[list[PrismProcess]]:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # npx starts node as a child: stop the whole group
                 )
-            stack.callback(_stop, process)
+            stack.callback(stop_group, process)
             running.append(PrismProcess(f"http://127.0.0.1:{port}", process, log))
         for mode, prism in zip(modes, running, strict=True):
             try:
@@ -85,15 +85,3 @@ def prism(mode: Sequence[str]) -> Iterator[str]:
     """One Prism (see `prisms`) until the block ends; yields its base URL."""
     with prisms(mode) as (running,):
         yield running.base_url
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group this module started, SIGKILL if it does not go in time."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(STOP_DEADLINE_S)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(STOP_DEADLINE_S)
