@@ -29,7 +29,7 @@ from mock_server.sms.numbers import is_e164
 from mock_server.sms.paging import Cursors, listing
 from mock_server.sms.segments import MAX_TEXT_LENGTH, segment
 from mock_server.sms.store.base import MessageStore, NewMessage, StoredMessage
-from mock_server.sms.views import MessageView, Page, view
+from mock_server.sms.views import MessageView, Page, Timeline, timeline, view
 
 __all__ = [
     "MAX_BULK_RECIPIENTS",
@@ -275,6 +275,11 @@ class SmsService:
         """Every stored message of every account, oldest first, for test assertions."""
         now_us = to_us(self.clock.now())
         return [self._view(m, now_us, None) for m in self.store.all(from_addr, to_addr)]
+
+    def timelines(self, from_addr: str | None = None, to_addr: str | None = None) -> list[Timeline]:
+        """`all_messages`, each with its status history and segments (the inbox page's view)."""
+        now_us, lifecycle = to_us(self.clock.now()), self.config.lifecycle
+        return [timeline(m, now_us, lifecycle) for m in self.store.all(from_addr, to_addr)]
 
     def reset(self) -> None:
         """Forget every message and put the clock back to the real time."""
