@@ -17,8 +17,12 @@ from connexion.spec import Specification
 
 from mock_server.http import errors
 from mock_server.http.auth import bearer_handler, token_check
+from mock_server.http.events import REQUESTS, ChangeCueMiddleware, Changes
 from mock_server.http.fast_path import FastPath
 from mock_server.http.handlers import ControlApi, PublicApi
+from mock_server.http.inbox_api import InboxApi
+from mock_server.http.inbox_page import InboxPage
+from mock_server.http.journal import DEFAULT_SIZE, JournalMiddleware, RequestJournal
 from mock_server.http.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
@@ -68,9 +72,16 @@ def _snake(operation_id: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
 
 
-def _by_operation_id(handlers: object) -> Callable[[str], Any]:
-    """operationId `sendSms` -> `handlers.send_sms`: the contract names no Python paths."""
-    return lambda operation_id: getattr(handlers, _snake(operation_id))
+def _by_operation_id(*handlers: object) -> Callable[[str], Any]:
+    """operationId `sendSms` -> `handlers.send_sms` (of the first object that has it): the
+    contract names no Python paths."""
+
+    def resolve(operation_id: str) -> Any:
+        name = _snake(operation_id)
+        owner = next((h for h in handlers if hasattr(h, name)), handlers[0])
+        return getattr(owner, name)
+
+    return resolve
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -100,6 +111,7 @@ def create_app(
     store: MessageStore | None = None,
     validate_responses: bool = False,
     fast_path: bool = True,
+    journal_size: int = DEFAULT_SIZE,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -110,12 +122,16 @@ def create_app(
     (`mock_server.http.fast_path`). Its answers bypass connexion's response validation: the
     contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
     and its in-process target turns the fast path off so that connexion checks the handlers.
+
+    `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
+    `mock_server.http.journal`); 0 turns the journal off.
     """
     config = config or default_config()
     store = store or MemoryStore()
     clock: Clock = ManualClock(store) if config.clock == "manual" else RealClock()
     service = SmsService(config, store, clock)
     faults = FaultSwitch(store)
+    journal, changes = RequestJournal(journal_size), Changes()
 
     app = AsyncApp(
         __name__,
@@ -133,7 +149,11 @@ def create_app(
     app.add_api(
         _control_spec(),
         base_path=CONTROL_BASE,
-        resolver=Resolver(function_resolver=_by_operation_id(ControlApi(service, faults))),
+        resolver=Resolver(
+            function_resolver=_by_operation_id(
+                ControlApi(service, faults), InboxApi(service, journal, changes)
+            )
+        ),
         **options,
     )
     app.add_middleware(
@@ -153,6 +173,21 @@ def create_app(
             spec=_public_spec(),
             handlers=public,
             token_info=token_check(config.accounts),
+        )
+    app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
+    # Outside connexion's exception middleware: they see every answer as it is sent, the
+    # rendered problems and the fast path's answers too.
+    app.add_middleware(
+        ChangeCueMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, changes=changes
+    )
+    if journal_size:
+        account_of = token_check(config.accounts)
+        app.add_middleware(
+            JournalMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            journal=journal,
+            account_of=lambda token: (info := account_of(token)) and info["sub"],
+            recorded=lambda: changes.notify(REQUESTS),
         )
     errors.register(app)
     return app

@@ -279,7 +279,10 @@ class SmsService:
     def timelines(self, from_addr: str | None = None, to_addr: str | None = None) -> list[Timeline]:
         """`all_messages`, each with its status history and segments (the inbox page's view)."""
         now_us, lifecycle = to_us(self.clock.now()), self.config.lifecycle
-        return [timeline(m, now_us, lifecycle) for m in self.store.all(from_addr, to_addr)]
+        disclaimers = self.config.disclaimers
+        return [
+            timeline(m, now_us, lifecycle, disclaimers) for m in self.store.all(from_addr, to_addr)
+        ]
 
     def reset(self) -> None:
         """Forget every message and put the clock back to the real time."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.instants import from_us
 from mock_server.sms.lifecycle import (
     Lifecycle,
@@ -91,9 +92,13 @@ class Timeline(NamedTuple):
     next_change: datetime | None
     #: Where each SMS segment of the text begins (character offsets; the first is 0).
     segment_starts: tuple[int, ...]
+    #: Where the sender's disclaimer begins in the text (outbound only); None: it has none.
+    disclaimer_at: int | None
 
 
-def timeline(message: StoredMessage, now_us: int, lifecycle: Lifecycle) -> Timeline:
+def timeline(
+    message: StoredMessage, now_us: int, lifecycle: Lifecycle, disclaimers: Disclaimers
+) -> Timeline:
     """`message` at `now_us` as the control API lists it (no viewer: every account's)."""
     created, age_us = from_us(message.created_at), now_us - message.created_at
     steps = status_history(age_us, lifecycle, message.outcome, message.inbound)
@@ -103,4 +108,5 @@ def timeline(message: StoredMessage, now_us: int, lifecycle: Lifecycle) -> Timel
         tuple((status, created + after) for status, after in steps),
         None if upcoming is None else created + upcoming,
         segment_starts(message.text),
+        None if message.inbound else disclaimers.start(message.text, message.from_addr),
     )
