@@ -23,6 +23,8 @@ answer = client.post(
     "/api/v2/sms/send", json={"from": "+61491570156", "to": "+61491570158", "text": "Hi"}
 )
 print(answer.status_code, answer.json()["segment_count"])
+page, script = client.get("/"), client.get("/_mock/inbox/inbox.js")  # the inbox page's files
+print(page.status_code, "/_mock/inbox/inbox.js" in page.text, script.status_code)
 """
 
 
@@ -41,7 +43,8 @@ def test_the_installed_wheel_serves_its_own_copy_of_the_contract(tmp_path: Path)
     _run(UV, "venv", "--python", sys.executable, venv)
     python = venv / "bin" / "python"
     _run(UV, "pip", "install", "--python", python, wheel)
-    spec, answer = _run(python, "-c", SMOKE, cwd=tmp_path).splitlines()[-2:]
+    spec, answer, inbox_page = _run(python, "-c", SMOKE, cwd=tmp_path).splitlines()[-3:]
     assert Path(spec).parent.name == "mock_server"
     assert Path(spec).read_bytes() == (ROOT / "openapi.yaml").read_bytes()
     assert answer == "200 1"
+    assert inbox_page == "200 True 200"
