@@ -146,8 +146,9 @@ def create_app(
     }
     public = _by_operation_id(PublicApi(service))
     app.add_api(PUBLIC_SPEC, resolver=Resolver(function_resolver=public), **options)
+    control_spec = _control_spec()
     app.add_api(
-        _control_spec(),
+        control_spec,
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
@@ -163,7 +164,15 @@ def create_app(
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
-        methods=_concrete_paths(_public_spec()["paths"]),
+        methods={
+            **_concrete_paths(_public_spec()["paths"]),
+            # connexion's own 405 for a control path lists only one operation's method in
+            # `Allow` (PUT of /faults, not DELETE): this answers it with all of them.
+            **{
+                CONTROL_BASE + path: methods
+                for path, methods in _concrete_paths(control_spec["paths"]).items()
+            },
+        },
     )
     app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:

@@ -191,3 +191,13 @@ def test_with_a_real_clock_the_stream_cues_each_status_change_unasked() -> None:
         assert _events(lines, 4) == ["messages", "requests", "messages", "messages"]
         [message] = client.get("/_mock/messages").json()["messages"]
         assert message["status"] == "delivered"
+
+
+def test_a_control_path_answers_an_undeclared_method_with_all_of_its_methods(mock: Mock) -> None:
+    for path, allowed in (
+        ("/_mock/faults", "DELETE, PUT"),
+        ("/_mock/requests", "DELETE, GET, HEAD"),
+    ):
+        answer = mock.http.request("PATCH", path)
+        assert answer.status_code == 405
+        assert answer.headers["allow"] == allowed
