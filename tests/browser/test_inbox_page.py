@@ -180,3 +180,23 @@ def test_screenshot_for_the_readme(browser: webdriver.Chrome, api: httpx.Client)
     wait_for(browser, '.message[data-status="received"]')
     assert SCREENSHOT
     Path(SCREENSHOT).write_bytes(browser.get_screenshot_as_png())
+
+
+def test_the_search_keeps_the_conversations_that_match(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    send(api, "Pizza is on its way", to="+61491570158")
+    last = send(api, "Your parcel arrived", to="+61491570159")
+    wait_for(browser, f'[data-message-id="{last["id"]}"]')
+
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop: skip link
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    browser.find_element(By.ID, "search").send_keys("pizza")
+    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
+    assert [phone.text for phone in threads] == ["+61491570158"]
+    search = browser.find_element(By.ID, "search")
+    search.send_keys(Keys.CONTROL, "a")  # a modifier stays down to the end of one send_keys
+    search.send_keys(Keys.BACKSPACE, "0159")
+    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
+    assert [phone.text for phone in threads] == ["+61491570159"]
