@@ -16,7 +16,7 @@ from connexion.resolver import Resolver
 from connexion.spec import Specification
 
 from mock_server.http import errors
-from mock_server.http.auth import bearer_handler, token_check
+from mock_server.http.auth import account_name, bearer_handler, token_check
 from mock_server.http.events import REQUESTS, ChangeCueMiddleware, Changes
 from mock_server.http.fast_path import FastPath
 from mock_server.http.handlers import ControlApi, PublicApi
@@ -190,12 +190,11 @@ def create_app(
         ChangeCueMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, changes=changes
     )
     if journal_size:
-        account_of = token_check(config.accounts)
         app.add_middleware(
             JournalMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             journal=journal,
-            account_of=lambda token: (info := account_of(token)) and info["sub"],
+            account_of=account_name(config.accounts),
             recorded=lambda: changes.notify(REQUESTS),
         )
     errors.register(app)
