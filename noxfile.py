@@ -297,6 +297,19 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def inbox_screenshot(session: nox.Session) -> None:
+    """The README's picture of the inbox page (docs/inbox.png), taken by the browser tests."""
+    session.run(
+        "pytest",
+        "tests/browser",
+        "-k",
+        "screenshot",
+        *session.posargs,
+        env={"INBOX_SCREENSHOT": str(ROOT / "docs" / "inbox.png")},
+    )
+
+
+@nox.session(default=False)
 def contract(session: nox.Session) -> None:
     """Only the contract tests (tests/contract)."""
     session.run("pytest", "tests/contract", *session.posargs)

@@ -16,10 +16,14 @@ from connexion.resolver import Resolver
 from connexion.spec import Specification
 
 from mock_server.http import errors
-from mock_server.http.auth import bearer_handler, token_check
+from mock_server.http.auth import account_name, bearer_handler, token_check
+from mock_server.http.events import REQUESTS, ChangeCueMiddleware, Changes
 from mock_server.http.fast_path import FastPath
 from mock_server.http.faults import FaultSwitch
 from mock_server.http.handlers import ControlApi, PublicApi
+from mock_server.http.inbox_api import InboxApi
+from mock_server.http.inbox_page import InboxPage
+from mock_server.http.journal import DEFAULT_SIZE, JournalMiddleware, RequestJournal
 from mock_server.http.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
@@ -72,9 +76,16 @@ def _snake(operation_id: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
 
 
-def _by_operation_id(handlers: object) -> Callable[[str], Any]:
-    """operationId `sendSms` -> `handlers.send_sms`: the contract names no Python paths."""
-    return lambda operation_id: getattr(handlers, _snake(operation_id))
+def _by_operation_id(*handlers: object) -> Callable[[str], Any]:
+    """operationId `sendSms` -> `handlers.send_sms` (of the first object that has it): the
+    contract names no Python paths."""
+
+    def resolve(operation_id: str) -> Any:
+        name = _snake(operation_id)
+        owner = next((h for h in handlers if hasattr(h, name)), handlers[0])
+        return getattr(owner, name)
+
+    return resolve
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -115,6 +126,7 @@ def create_app(
     validate_responses: bool = False,
     fast_path: bool = True,
     public_spec: Path = PUBLIC_SPEC,
+    journal_size: int = DEFAULT_SIZE,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -128,6 +140,8 @@ def create_app(
 
     `public_spec` is the contract to serve (a copy, in tests that change a limit): the mock's
     limits are read from it, so an edited contract changes the mock's rules.
+    `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
+    `mock_server.http.journal`); 0 turns the journal off.
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -143,6 +157,7 @@ def create_app(
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
     )
     faults = FaultSwitch(store)
+    journal, changes = RequestJournal(journal_size), Changes()
 
     app = AsyncApp(
         __name__,
@@ -157,11 +172,16 @@ def create_app(
     }
     public = _by_operation_id(PublicApi(service))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
-    control = ControlApi(ControlService(service), faults)
+    control_spec = _control_spec(public_spec)
+    control = ControlService(service)
     app.add_api(
-        _control_spec(public_spec),
+        control_spec,
         base_path=CONTROL_BASE,
-        resolver=Resolver(function_resolver=_by_operation_id(control)),
+        resolver=Resolver(
+            function_resolver=_by_operation_id(
+                ControlApi(control, faults), InboxApi(control, journal, changes)
+            )
+        ),
         **options,
     )
     app.add_middleware(
@@ -171,7 +191,15 @@ def create_app(
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
-        methods=_concrete_paths(_public_spec(public_spec)["paths"]),
+        methods={
+            **_concrete_paths(_public_spec(public_spec)["paths"]),
+            # connexion's own 405 for a control path lists only one operation's method in
+            # `Allow` (PUT of /faults, not DELETE): this answers it with all of them.
+            **{
+                CONTROL_BASE + path: methods
+                for path, methods in _concrete_paths(control_spec["paths"]).items()
+            },
+        },
     )
     app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
@@ -181,6 +209,20 @@ def create_app(
             spec=_public_spec(public_spec),
             handlers=public,
             token_info=token_check(config.accounts),
+        )
+    app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
+    # Outside connexion's exception middleware: they see every answer as it is sent, the
+    # rendered problems and the fast path's answers too.
+    app.add_middleware(
+        ChangeCueMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, changes=changes
+    )
+    if journal_size:
+        app.add_middleware(
+            JournalMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            journal=journal,
+            account_of=account_name(config.accounts),
+            recorded=lambda: changes.notify(REQUESTS),
         )
     errors.register(app)
     return app

@@ -23,6 +23,7 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
+from mock_server.http.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from mock_server.sms.config import (
     Config,
     ConfigError,
@@ -97,6 +98,12 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         default=env.get(ENV + "SEED"),
         help="repeatable message ids and cursors (overrides the config's `seed`)",
     )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        default=int(env.get(ENV + "JOURNAL_SIZE", str(DEFAULT_JOURNAL_SIZE))),
+        help="public calls the request journal keeps (GET /_mock/requests, the inbox page); 0: off",
+    )
     return parser
 
 
@@ -117,7 +124,7 @@ def app_from_env() -> object:
     args = _parser().parse_args([])
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
     store = open_store(Path(db) if db else None)
-    return create_app(config, store=store, fast_path=args.fast_path)
+    return create_app(config, store=store, fast_path=args.fast_path, journal_size=args.journal_size)
 
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
@@ -131,11 +138,16 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
             f"  Base URL:    {base}/api/v2/",
             f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
             f"  Swagger UI:  {base}/ui/",
+            f"  Inbox page:  {base}/   (request journal: {_journal(args.journal_size)})",
             f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
             f"  Access log:  {'on' if args.access_log else 'off (--access-log to show requests)'}",
             f"  Fast path:   {'on' if args.fast_path else 'off: connexion answers every request'}",
         ]
     )
+
+
+def _journal(size: int) -> str:
+    return f"last {size} calls" if size else "off, --journal-size 500 to keep calls"
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
@@ -148,6 +160,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     if args.workers < 1:
         print("mock_server: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.journal_size < 0:
+        print("mock_server: --journal-size must be 0 or more", file=sys.stderr)
+        return 2
     if args.workers > 1 and args.db is None:
         print(
             "mock_server: --workers above 1 needs --db (workers share one store)", file=sys.stderr
@@ -156,7 +171,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     print(_banner(args, config), flush=True)
     if args.workers == 1:
         uvicorn.run(
-            create_app(config, store=open_store(args.db), fast_path=args.fast_path),
+            create_app(
+                config,
+                store=open_store(args.db),
+                fast_path=args.fast_path,
+                journal_size=args.journal_size,
+            ),
             host=args.host,
             port=args.port,
             access_log=args.access_log,
@@ -169,6 +189,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     os.environ[ENV + "FAST_PATH"] = "1" if args.fast_path else "0"
     if args.seed is not None:
         os.environ[ENV + "SEED"] = str(args.seed)
+    os.environ[ENV + "JOURNAL_SIZE"] = str(args.journal_size)
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,

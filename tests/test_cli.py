@@ -272,3 +272,37 @@ def test_the_usage_line_names_the_command_that_was_run(
         with pytest.raises(SystemExit):
             cli.main(["--help"], prog=prog)
         assert capsys.readouterr().out.startswith(f"usage: {prog} ")
+
+
+def _journal_size(served: Served) -> int:
+    [(args, _)] = served.calls
+    size: int = args[0].test_client().get("/_mock/requests").json()["size"]
+    return size
+
+
+def test_the_banner_names_the_inbox_page_and_the_journal_size_is_settable(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([]) == 0
+    assert "Inbox page:  http://127.0.0.1:8080/   (request journal: last 500 calls)" in (
+        capsys.readouterr().out
+    )
+    assert _journal_size(served) == 500
+
+    served.calls.clear()
+    monkeypatch.setenv("AATROX_MOCK_JOURNAL_SIZE", "20")
+    assert cli.main([]) == 0
+    assert _journal_size(served) == 20
+
+    served.calls.clear()
+    assert cli.main(["--journal-size", "0"]) == 0
+    assert "request journal: off, --journal-size 500" in capsys.readouterr().out
+    assert _journal_size(served) == 0
+
+
+def test_a_negative_journal_size_is_exit_2(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--journal-size", "-1"]) == 2
+    assert "--journal-size" in capsys.readouterr().err
+    assert served.calls == []

@@ -79,4 +79,10 @@ def test_the_console_script_serves_and_names_itself(user_venv: Path) -> None:
     assert "--seed" in usage
     with live_server(command=[str(user_venv / "aatrox-sms-mock")]) as server:
         health = httpx.get(server.base_url + "/_mock/health", timeout=10).json()
+        # The inbox page's files are package data: the wheel must carry them.
+        page = httpx.get(server.base_url + "/", timeout=10, follow_redirects=True)
+        script = httpx.get(server.base_url + "/_mock/inbox/inbox.js", timeout=10)
     assert health["status"] == "ok"
+    assert page.status_code == 200
+    assert "/_mock/inbox/inbox.js" in page.text
+    assert script.status_code == 200

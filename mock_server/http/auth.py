@@ -30,6 +30,17 @@ def token_check(accounts: Accounts) -> Callable[[str], TokenInfo | None]:
     return token_info
 
 
+def account_name(accounts: Accounts) -> Callable[[str], str | None]:
+    """The name of the account a token belongs to, or None (for the request journal, which
+    shows who called, never the token)."""
+
+    def name(token: str) -> str | None:
+        account = accounts.authenticate(token)
+        return None if account is None else account.name
+
+    return name
+
+
 def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
     """A connexion security handler class whose token check consults `accounts`."""
     token_info = token_check(accounts)

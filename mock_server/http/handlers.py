@@ -21,6 +21,7 @@ from mock_server.sms.control import ControlService
 from mock_server.sms.errors import FieldError, ValidationFailed
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.service import MessageView, SmsService
+from mock_server.sms.views import Timeline
 
 Json = dict[str, Any]
 
@@ -46,6 +47,19 @@ def message_json(view: MessageView) -> Json:
         "segment_count": view.segment_count,
         "encoding": view.encoding,
         "created_at": view.created_at,
+    }
+
+
+def timeline_json(timeline: Timeline) -> Json:
+    """A message as the control API lists it: the public fields, and what the inbox page shows."""
+    view = timeline.view
+    return {
+        **message_json(view),
+        "direction": view.direction,
+        "account": view.sender_account,
+        "status_history": [{"status": s.value, "at": at} for s, at in timeline.history],
+        "segment_starts": list(timeline.segment_starts),
+        "disclaimer_at": timeline.disclaimer_at,
     }
 
 
@@ -146,8 +160,8 @@ class ControlApi:
         return ok({"now": self.control.advance_clock(float(body["seconds"]))})
 
     def list_all_messages(self, from_: str | None = None, to: str | None = None) -> Response:
-        views = self.control.all_messages(from_addr=from_, to_addr=to)
-        return ok({"messages": [message_json(v) for v in views]})
+        timelines = self.control.timelines(from_addr=from_, to_addr=to)
+        return ok({"messages": [timeline_json(t) for t in timelines]})
 
     def set_faults(self, body: Json) -> Response:
         return ok(_faults_json(self.faults.set(Faults(**body))))

@@ -17,7 +17,7 @@ from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.segments import segment
 from mock_server.sms.service import SmsService
 from mock_server.sms.store.base import NewMessage
-from mock_server.sms.views import MessageView, view
+from mock_server.sms.views import MessageView, Timeline, timeline, view
 
 
 class ControlService:
@@ -54,6 +54,25 @@ class ControlService:
         """Every stored message of every account, oldest first, for test assertions."""
         now_us, lifecycle = to_us(self._sms.clock.now()), self._sms.config.lifecycle
         return [view(m, now_us, lifecycle, None) for m in self._sms.store.all(from_addr, to_addr)]
+
+    def timelines(self, from_addr: str | None = None, to_addr: str | None = None) -> list[Timeline]:
+        """`all_messages`, each with its status history and segments (the inbox page's view)."""
+        now_us, config = to_us(self._sms.clock.now()), self._sms.config
+        return [
+            timeline(m, now_us, config.lifecycle, config.disclaimers)
+            for m in self._sms.store.all(from_addr, to_addr)
+        ]
+
+    def next_status_change(self) -> datetime | None:
+        """When the next message reaches a new status on a real clock. None with a manual clock
+        (it moves only through `advance_clock`) or when every status is final."""
+        if self._sms.config.clock != "real":
+            return None
+        upcoming = (t.next_change for t in self.timelines() if t.next_change is not None)
+        return min(upcoming, default=None)
+
+    def now(self) -> datetime:
+        return self._sms.clock.now()
 
     def reset(self) -> None:
         """Forget every message, put the clock back to its start (the real time unless

@@ -18,3 +18,10 @@ class Disclaimers:
     def append(self, text: str, sender: str) -> str:
         """`text`, a newline, then the sender's disclaimer: the text that is stored and counted."""
         return f"{text}\n{self.for_sender(sender)}"
+
+    def start(self, text: str, sender: str) -> int | None:
+        """Where the sender's disclaimer begins in `text` (a character offset), if `text` ends
+        with it as `append` writes it; else None. The store does not record which endpoint sent
+        a message, so a text that ends so by itself is taken as one with a disclaimer too."""
+        suffix = "\n" + self.for_sender(sender)
+        return len(text) - len(suffix) + 1 if text.endswith(suffix) else None

@@ -140,3 +140,42 @@ def arrival_at(
     """When the message reaches its `to` number's inbox: on delivery, or at once if inbound."""
     delay = arrival_delay(lifecycle, outcome, inbound)
     return None if delay is None else created_at + delay
+
+
+def status_history(
+    age_us: int, lifecycle: Lifecycle, outcome: Outcome, inbound: bool
+) -> tuple[tuple[Status, timedelta], ...]:
+    """Every status reached `age_us` microseconds after creation, oldest first, each with how
+    long after creation it was reached: the steps `status_after` walks through, so the last one
+    is always what `status_after` says. Statuses reached at the same instant (equal delays, or a
+    delay of 0) are all listed, in their order.
+    """
+    return tuple(
+        step for step in _plan(lifecycle, outcome, inbound) if step[1] // _MICROSECOND <= age_us
+    )
+
+
+def next_transition(
+    age_us: int, lifecycle: Lifecycle, outcome: Outcome, inbound: bool
+) -> timedelta | None:
+    """How long after creation the next status will be reached, or None when the status is final."""
+    later = [at for _, at in _plan(lifecycle, outcome, inbound) if at // _MICROSECOND > age_us]
+    return min(later, default=None)
+
+
+def _plan(
+    lifecycle: Lifecycle, outcome: Outcome, inbound: bool
+) -> tuple[tuple[Status, timedelta], ...]:
+    """Every status the message will ever have, with its delay after creation."""
+    if inbound:
+        return ((Status.RECEIVED, _ZERO),)
+    if outcome is Outcome.SERVER_ERROR:
+        raise ValueError("a server_error send is never stored, so it has no status")
+    if outcome is Outcome.FAILED:
+        return ((Status.QUEUED, _ZERO), (Status.FAILED, lifecycle.sent_after))
+    final = Status.DELIVERED if outcome is Outcome.DELIVERED else Status.UNDELIVERED
+    return (
+        (Status.QUEUED, _ZERO),
+        (Status.SENT, lifecycle.sent_after),
+        (final, lifecycle.delivered_after),
+    )

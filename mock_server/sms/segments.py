@@ -54,3 +54,31 @@ def segment(text: str) -> Segmentation:
         return Segmentation("gsm7", septets, _count(septets, GSM7_SINGLE, GSM7_PART))
     units = utf16_units(text)
     return Segmentation("ucs2", units, _count(units, UCS2_SINGLE, UCS2_PART))
+
+
+def segment_starts(text: str) -> tuple[int, ...]:
+    """Where each segment of `text` begins, as character offsets (code points, Python's `len`):
+    one offset per segment, the first 0.
+
+    Segment `i` of a concatenated text holds units `i * part` onwards; it begins at the character
+    holding that unit. The count follows the spec's plain ceil() rule (see the module's
+    docstring), so a two-septet character or a surrogate pair that straddles a boundary opens
+    the next segment, as the count assumes, rather than being moved whole as a carrier would.
+    """
+    shape = segment(text)
+    if shape.segment_count == 1:
+        return (0,)
+    part = GSM7_PART if shape.encoding == "gsm7" else UCS2_PART
+    starts, boundary, units = [], 0, 0
+    for offset, char in enumerate(text):
+        units += _width(char, shape.encoding)
+        if units > boundary:  # this character holds unit number `boundary`
+            starts.append(offset)
+            boundary += part
+    return tuple(starts)
+
+
+def _width(char: str, encoding: Encoding) -> int:
+    if encoding == "gsm7":
+        return 2 if char in gsm7.EXTENSION else 1
+    return 2 if ord(char) > 0xFFFF else 1

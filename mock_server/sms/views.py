@@ -6,9 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.instants import from_us
-from mock_server.sms.lifecycle import Lifecycle, Status, status_after
-from mock_server.sms.segments import Encoding
+from mock_server.sms.lifecycle import (
+    Lifecycle,
+    Status,
+    next_transition,
+    status_after,
+    status_history,
+)
+from mock_server.sms.segments import Encoding, segment_starts
 from mock_server.sms.store.base import StoredMessage
 
 Direction = Literal["inbound", "outbound"]
@@ -72,4 +79,34 @@ def view(
         created,  # created_at
         direction,
         message.sender_account,
+    )
+
+
+class Timeline(NamedTuple):
+    """A message with everything the inbox page shows about it (the control API's listing)."""
+
+    view: MessageView
+    #: Every status reached so far, oldest first, with the instant it was reached.
+    history: tuple[tuple[Status, datetime], ...]
+    #: When the next status will be reached; None once the status is final.
+    next_change: datetime | None
+    #: Where each SMS segment of the text begins (character offsets; the first is 0).
+    segment_starts: tuple[int, ...]
+    #: Where the sender's disclaimer begins in the text (outbound only); None: it has none.
+    disclaimer_at: int | None
+
+
+def timeline(
+    message: StoredMessage, now_us: int, lifecycle: Lifecycle, disclaimers: Disclaimers
+) -> Timeline:
+    """`message` at `now_us` as the control API lists it (no viewer: every account's)."""
+    created, age_us = from_us(message.created_at), now_us - message.created_at
+    steps = status_history(age_us, lifecycle, message.outcome, message.inbound)
+    upcoming = next_transition(age_us, lifecycle, message.outcome, message.inbound)
+    return Timeline(
+        view(message, now_us, lifecycle, None),
+        tuple((status, created + after) for status, after in steps),
+        None if upcoming is None else created + upcoming,
+        segment_starts(message.text),
+        None if message.inbound else disclaimers.start(message.text, message.from_addr),
     )

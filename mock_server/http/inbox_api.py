@@ -1,0 +1,43 @@
+"""The control API's calls for the inbox page: the request journal and the event stream.
+
+Beside `handlers.ControlApi`, not inside it, because they need what only the HTTP layer has (the
+journal of calls, the cues of the event stream); the app factory's resolver asks both.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import Response, StreamingResponse
+
+from mock_server.http import events
+from mock_server.http.events import Changes
+from mock_server.http.handlers import ok
+from mock_server.http.journal import RequestJournal
+from mock_server.sms.control import ControlService
+
+
+class InboxApi:
+    def __init__(self, control: ControlService, journal: RequestJournal, changes: Changes) -> None:
+        self.control = control
+        self.journal = journal
+        self.changes = changes
+
+    def list_requests(self, status: int | None = None, path: str | None = None) -> Response:
+        entries = self.journal.entries(status=status, path=path)
+        return ok({"requests": entries, "size": self.journal.size})
+
+    def clear_requests(self) -> tuple[None, int]:
+        self.journal.clear()
+        self.changes.notify(events.REQUESTS)
+        return None, 204
+
+    async def stream_events(self) -> StreamingResponse:
+        return StreamingResponse(
+            events.stream(self.changes, self._next_change),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    def _next_change(self) -> float | None:
+        """Seconds until the next status transition of any message, with a real clock."""
+        # A manual clock moves only through a call, which cues the stream itself.
+        return events.seconds_until(self.control.next_status_change(), self.control.now())

@@ -1,0 +1,143 @@
+"""The request journal: the last public calls, with their status and, when refused, the problem.
+
+A developer whose app got a 400 sees why in the inbox page (or `GET /_mock/requests`) without
+adding logging to the app. An ASGI middleware records each call under `/api/` as its answer
+leaves, so it sits outside connexion's exception middleware: it sees the problems connexion
+renders, the fast path's answers and the injected faults alike. The journal is one process's
+memory, bounded (the oldest entries go first); with several workers each keeps its own.
+
+What is recorded: time (the wall clock), method, path, status, the account of a known token, and
+the title, detail and errors of a problem. Never the token, the query or the body.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Entries kept unless `--journal-size` / `AATROX_MOCK_JOURNAL_SIZE` say otherwise (0: off).
+DEFAULT_SIZE = 500
+#: A problem body longer than this is not quoted (the mock's own problems are far shorter).
+_MAX_PROBLEM_BYTES = 64 * 1024
+_PROBLEM = b"application/problem+json"
+
+Entry = dict[str, Any]
+
+
+class RequestJournal:
+    """The last `size` calls, newest last (listed newest first)."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if size < 0:
+            raise ValueError(f"the journal size must be 0 or more, not {size}")
+        self.size = size
+        self._entries: deque[Entry] = deque(maxlen=size)
+
+    def record(self, entry: Entry) -> None:
+        self._entries.append(entry)  # deque.append is atomic: threads may share a journal
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def entries(self, status: int | None = None, path: str | None = None) -> list[Entry]:
+        """Newest first; `status` matches exactly, `path` anywhere in the path."""
+        return [
+            entry
+            for entry in reversed(list(self._entries))
+            if (status is None or entry["status"] == status)
+            and (path is None or path in entry["path"])
+        ]
+
+
+class JournalMiddleware:
+    """Records every call under `prefix` in `journal`, then calls `recorded()` (the event stream's
+    cue that the journal changed).
+
+    `account_of` names the account of a token (None for an unknown one): the journal shows
+    which account called, never the token itself.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        journal: RequestJournal,
+        account_of: Callable[[str], str | None],
+        recorded: Callable[[], None],
+        prefix: str = "/api/",
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.account_of = account_of
+        self.recorded = recorded
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        status = 500  # what the server error middleware answers if the app raises
+        problem_body: bytearray | None = None
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status, problem_body
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if _content_type(message["headers"]).startswith(_PROBLEM):
+                    problem_body = bytearray()
+            elif problem_body is not None and len(problem_body) <= _MAX_PROBLEM_BYTES:
+                problem_body += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            self.journal.record(self._entry(scope, status, problem_body))
+            self.recorded()
+
+    def _entry(self, scope: Scope, status: int, problem_body: bytearray | None) -> Entry:
+        entry: Entry = {
+            "time": datetime.now(UTC),
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "account": self._account(scope),
+        }
+        problem = _problem(problem_body)
+        if problem:
+            entry["problem"] = problem
+        return entry
+
+    def _account(self, scope: Scope) -> str | None:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer" and token:
+                    return self.account_of(token.strip())
+                return None
+        return None
+
+
+def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
+    for name, value in headers:
+        if name.lower() == b"content-type":
+            return bytes(value).lower()
+    return b""
+
+
+def _problem(body: bytearray | None) -> Entry | None:
+    """The title, detail and errors of a problem document, those that are there."""
+    if body is None or len(body) > _MAX_PROBLEM_BYTES:
+        return None
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    kinds = {"title": str, "detail": str, "errors": list}
+    return {key: parsed[key] for key, kind in kinds.items() if isinstance(parsed.get(key), kind)}

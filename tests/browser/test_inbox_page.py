@@ -1,0 +1,202 @@
+"""The inbox page in a real headless Chromium, used as a developer uses it: messages sent with
+an HTTP client appear without a reload, the page drives the mock through the control API, and
+the journal says why a call was refused.
+
+The waits are bounded generously (the machine may be busy): what is held here is that the page
+updates by itself, from the event stream, without a reload, not how fast (the page is told of a
+change at once; it does not poll).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.wait import WebDriverWait
+
+DEV = {"Authorization": "Bearer dev-token"}
+APP_NUMBER, PHONE = "+61491570156", "+61491570157"
+WAIT_S = 5
+#: Where `nox -s inbox_screenshot` (INBOX_SCREENSHOT) has the README's screenshot written.
+SCREENSHOT = os.environ.get("INBOX_SCREENSHOT")
+
+
+def send(api: httpx.Client, text: str, *, to: str = PHONE, disclaimer: bool = False) -> Any:
+    path = "/api/v2/sms/send/disclaimer" if disclaimer else "/api/v2/sms/send"
+    answer = api.post(path, json={"from": APP_NUMBER, "to": to, "text": text}, headers=DEV)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def wait_for(browser: webdriver.Chrome, css: str) -> WebElement:
+    def first(driver: webdriver.Chrome) -> WebElement | bool:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        return found[0] if found else False
+
+    element = WebDriverWait(browser, WAIT_S).until(first)
+    assert isinstance(element, WebElement)
+    return element
+
+
+def wait_live(browser: webdriver.Chrome) -> None:
+    wait_for(browser, '#live[data-state="live"]')
+
+
+def mark_the_page(browser: webdriver.Chrome) -> None:
+    """A mark a reload would wipe out."""
+    browser.execute_script("window.notReloaded = true;")
+
+
+def assert_not_reloaded(browser: webdriver.Chrome) -> None:
+    assert browser.execute_script("return window.notReloaded === true;")
+
+
+def console_errors(browser: webdriver.Chrome) -> list[dict[str, Any]]:
+    logs: list[dict[str, Any]] = browser.get_log("browser")  # type: ignore[no-untyped-call]
+    return [entry for entry in logs if entry["level"] == "SEVERE"]
+
+
+def test_the_page_loads_with_no_console_errors(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    assert browser.title.startswith("Inbox")
+    assert wait_for(browser, "#empty").is_displayed()
+    assert console_errors(browser) == []
+
+
+def test_a_message_sent_through_the_api_arrives_live(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    mark_the_page(browser)
+    message = send(api, "Your table for 2 is booked for 7pm.")
+
+    item = wait_for(browser, f'[data-message-id="{message["id"]}"]')
+    assert "Your table for 2 is booked for 7pm." in item.text
+    assert item.get_attribute("data-status") == "queued"
+    assert "account dev" in item.text
+    assert "gsm7 · 1 segment" in item.text
+    assert_not_reloaded(browser)
+    assert console_errors(browser) == []
+
+
+def test_a_clock_advance_from_the_keyboard_changes_the_status_live(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    message = send(api, "Reminder: dentist at 9:30 tomorrow.")
+    css = f'[data-message-id="{message["id"]}"]'
+    wait_for(browser, css + '[data-status="queued"]')
+    mark_the_page(browser)
+
+    seconds = browser.find_element(By.ID, "clock-seconds")
+    seconds.send_keys(Keys.CONTROL, "a")
+    seconds.send_keys("2", Keys.ENTER)  # submits the clock form: POST /_mock/clock/advance
+
+    item = wait_for(browser, css + '[data-status="delivered"]')
+    steps = [
+        li.get_attribute("data-status") for li in item.find_elements(By.CSS_SELECTOR, ".history li")
+    ]
+    assert steps == ["queued", "sent", "delivered"]
+    assert_not_reloaded(browser)
+
+
+def test_a_reply_as_the_phone_reaches_the_apps_inbox(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    send(api, "Can you confirm your booking? Reply YES or NO.")
+    reply = wait_for(browser, f'.thread input[aria-label="Reply as {PHONE}"]')
+    reply.send_keys("YES", Keys.ENTER)
+
+    wait_for(browser, '.message.from-phone[data-status="received"]')
+    inbox = api.get("/api/v2/sms/receive", params={"to": APP_NUMBER}, headers=DEV).json()
+    assert [(m["from_addr"], m["text"], m["status"]) for m in inbox["messages"]] == [
+        (PHONE, "YES", "received")
+    ]
+
+
+def test_the_journal_shows_a_refused_call_with_its_problem(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    answer = api.post(
+        "/api/v2/sms/send", json={"from": "0491570156", "to": PHONE, "text": "Hi"}, headers=DEV
+    )
+    assert answer.status_code == 400
+
+    entry = wait_for(browser, '#journal .entry.refused[data-status="400"]')
+    assert "/api/v2/sms/send" in entry.text
+    assert "account dev" in entry.text
+    assert "Bad Request" in entry.text
+    assert "from" in [code.text for code in entry.find_elements(By.CSS_SELECTOR, ".errors code")]
+    assert "dev-token" not in browser.page_source
+
+
+def test_a_long_text_shows_its_segments_and_disclaimer(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    message = send(api, "Long " * 40, disclaimer=True)
+    item = wait_for(browser, f'[data-message-id="{message["id"]}"]')
+    assert [b.text for b in item.find_elements(By.CSS_SELECTOR, ".segment-break")] == ["§2"]
+    disclaimer = item.find_element(By.CSS_SELECTOR, ".disclaimer")
+    assert disclaimer.text.endswith("Acme Pty Ltd. Reply STOP to opt out.")
+
+
+def test_the_page_reads_at_360_pixels_wide(browser: webdriver.Chrome, api: httpx.Client) -> None:
+    send(api, "Hi! " + "a-very-long-unbroken-word-" * 12)
+    api.post("/api/v2/sms/send", json={"from": "x", "to": PHONE, "text": "Hi"}, headers=DEV)
+    browser.set_window_size(360, 800)
+    wait_live(browser)
+    wait_for(browser, "#journal .entry.refused")
+    wait_for(browser, ".message")
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    assert overflow <= 0
+
+
+@pytest.mark.skipif(not SCREENSHOT, reason="INBOX_SCREENSHOT names no file to write")
+def test_screenshot_for_the_readme(browser: webdriver.Chrome, api: httpx.Client) -> None:
+    wait_live(browser)
+    send(api, "Your order #1042 has shipped and arrives Thursday.")
+    send(api, "Reminder: your appointment is tomorrow at 9:30. " * 4, disclaimer=True)
+    api.post(
+        "/_mock/inbound", json={"from": PHONE, "to": APP_NUMBER, "text": "Thanks! See you then."}
+    )
+    api.post("/_mock/clock/advance", json={"seconds": 1})
+    send(api, "Running 5 minutes late, sorry!", to="+61491570158")
+    api.post("/api/v2/sms/send", json={"from": APP_NUMBER, "to": "0491", "text": "Hi"}, headers=DEV)
+    wait_for(browser, "#journal .entry.refused")
+    wait_for(browser, '.message[data-status="received"]')
+    assert SCREENSHOT
+    Path(SCREENSHOT).write_bytes(browser.get_screenshot_as_png())
+
+
+def test_the_search_keeps_the_conversations_that_match(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    send(api, "Pizza is on its way", to="+61491570158")
+    last = send(api, "Your parcel arrived", to="+61491570159")
+    wait_for(browser, f'[data-message-id="{last["id"]}"]')
+
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop: skip link
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    browser.find_element(By.ID, "search").send_keys("pizza")
+    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
+    assert [phone.text for phone in threads] == ["+61491570158"]
+    search = browser.find_element(By.ID, "search")
+    search.send_keys(Keys.CONTROL, "a")  # a modifier stays down to the end of one send_keys
+    search.send_keys(Keys.BACKSPACE, "0159")
+    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
+    assert [phone.text for phone in threads] == ["+61491570159"]
