@@ -23,10 +23,11 @@ from mock_server.http.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
     FaultMiddleware,
-    MediaTypeCaseMiddleware,
+    TrailingSlashMiddleware,
 )
 from mock_server.http.operations import decorate_once
-from mock_server.http.validation import validator_map
+from mock_server.http.problems import Bounds
+from mock_server.http.validation import middlewares, validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.faults import FaultSwitch
@@ -121,6 +122,7 @@ def create_app(
         __name__,
         security_map={"bearer": bearer_handler(config.accounts)},
         validator_map=validator_map(),
+        middlewares=middlewares(),
     )
     decorate_once(app)
     options: dict[str, Any] = {
@@ -140,12 +142,12 @@ def create_app(
         FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
     )
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(TrailingSlashMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
         methods=_concrete_paths(_public_spec()["paths"]),
     )
-    app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
         app.add_middleware(
             FastPath,
@@ -154,5 +156,5 @@ def create_app(
             handlers=public,
             token_info=token_check(config.accounts),
         )
-    errors.register(app)
+    errors.register(app, Bounds.from_schema(_public_spec()["components"]["schemas"]["Problem"]))
     return app
