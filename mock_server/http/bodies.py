@@ -129,19 +129,28 @@ def parse_json(raw: bytes) -> Any:
     try:
         return _DECODER.decode(text)
     except _NotFiniteError:
-        raise bad_request(_non_finite_fields(text)) from None
-    except json.JSONDecodeError as exc:
-        raise bad_request([("body", f"is not valid JSON: {exc}")]) from None
-    except RecursionError:  # arrays or objects nested deeper than the parser recurses
-        raise bad_request([("body", "is nested too deeply to parse")]) from None
-    except ValueError as exc:  # an integer of more digits than Python converts (4300)
-        raise bad_request([("body", f"holds a number this server cannot read: {exc}")]) from None
+        try:  # where they are; the text may also fail to parse further on
+            problem = bad_request(_non_finite_fields(_MARKING.decode(text)))
+        except (ValueError, RecursionError) as exc:
+            problem = _unreadable(exc)
+    except (ValueError, RecursionError) as exc:
+        problem = _unreadable(exc)
+    raise problem from None
 
 
-def _non_finite_fields(text: str) -> list[tuple[str, str]]:
+def _unreadable(exc: ValueError | RecursionError) -> ProblemException:
+    if isinstance(exc, json.JSONDecodeError):
+        return bad_request([("body", f"is not valid JSON: {exc}")])
+    if isinstance(exc, RecursionError):  # arrays or objects nested deeper than the parser recurses
+        return bad_request([("body", "is nested too deeply to parse")])
+    # an integer of more digits than Python converts (4300)
+    return bad_request([("body", f"holds a number this server cannot read: {exc}")])
+
+
+def _non_finite_fields(marked: Any) -> list[tuple[str, str]]:
     """Each field holding NaN, Infinity or a number too large for a float, by path."""
     found: list[tuple[str, str]] = []
-    stack: list[tuple[str, Any]] = [("", _MARKING.decode(text))]
+    stack: list[tuple[str, Any]] = [("", marked)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, _Marked):

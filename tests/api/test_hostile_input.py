@@ -137,6 +137,7 @@ def test_equal_deeply_nested_recipients_are_a_400_naming_to(client: TestClient) 
         (b'{"from": "+61491570158", "to": "+61491570159", "text": Infinity}', "text"),
         (b'{"from": "+61491570158", "to": [-Infinity], "text": "Hi"}', "to[0]"),
         (b'{"from": "+61491570158", "to": "+61491570159", "text": 1e400}', "text"),
+        (b'{"from": Infinity, "to": "+6149', "body"),  # and then not JSON
     ],
 )
 def test_a_non_finite_number_is_a_400_naming_its_field(
