@@ -252,11 +252,10 @@ CURSOR = re.compile(r'"next_cursor":"[^"]+"')
 @dataclass
 class App:
     http: TestClient
+    store: MemoryStore
 
     def stored(self) -> int:
-        answer = self.http.get("/_mock/messages")
-        assert answer.status_code == 200, answer.text
-        return len(answer.json()["messages"])
+        return self.store.count()
 
     def answer(self, request: Request) -> tuple[int, str, str]:
         before = self.stored()
@@ -281,17 +280,18 @@ class App:
         return status, media_type, text
 
 
-def _app(fast_path: bool) -> TestClient:
+def _app(fast_path: bool) -> App:
     store = MemoryStore()
     store.update_state("clock.manual_us", lambda _old: FIXED_START_US)
     client: TestClient = create_app(MANUAL_CONFIG, store=store, fast_path=fast_path).test_client()
-    return client
+    return App(client, store)
 
 
 @pytest.fixture(scope="module")
 def apps() -> Iterator[tuple[App, App]]:
-    with _app(fast_path=True) as fast, _app(fast_path=False) as slow:
-        yield App(fast), App(slow)
+    fast, slow = _app(fast_path=True), _app(fast_path=False)
+    with fast.http, slow.http:
+        yield fast, slow
 
 
 def _same_documented_answers(apps: tuple[App, App], request: Request) -> None:
