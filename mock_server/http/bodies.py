@@ -217,6 +217,15 @@ class SharedBodyRequest(ConnexionRequest):  # type: ignore[misc]
     def mimetype(self) -> str:
         return JSON if SCOPE_KEY in self.scope else super().mimetype
 
+    async def form(self) -> dict[str, Any]:
+        """No form is read: every operation takes JSON, and connexion would otherwise parse a
+        multipart or urlencoded body even of an operation that takes none (a 400 from starlette's
+        parser on a GET)."""
+        return {}
+
+    async def files(self) -> dict[str, Any]:
+        return {}
+
     async def get_body(self) -> Any:
         decoded: Decoded | None = self.scope.get(SCOPE_KEY)
         return None if decoded is None else decoded.value

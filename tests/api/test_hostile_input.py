@@ -224,3 +224,15 @@ def test_the_count_is_absent_when_every_error_is_listed(client: TestClient) -> N
     problem = _problem(client.post(BULK, content=_send(to=["x"]), headers=JSON), 400)
     assert "more_errors" not in problem
     assert ACME_1 not in json.dumps(problem)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data; boundary=x", "application/x-www-form-urlencoded"]
+)
+def test_a_body_on_an_operation_that_takes_none_is_not_read(
+    client: TestClient, content_type: str
+) -> None:
+    response = client.request(
+        "GET", "/api/v2/sms/history", content=b"--y\r\n\xff", headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 200, response.text
