@@ -18,9 +18,10 @@ Why it answers exactly as connexion would:
 - errors the handler raises (403, 404, a configured 500) propagate to connexion's exception
   middleware, which renders them as it renders all others.
 
-It sits inside the body limit, the concrete-path check and fault injection. The app factory
-leaves it out when responses are validated (tests), since connexion must see those answers;
-tests/api/test_fast_path.py holds both paths to the same answers.
+It sits inside the body limit, the trailing-slash trim, the concrete-path check and fault
+injection. The app factory leaves it out when responses are validated (tests), since connexion
+must see those answers; tests/api/test_fast_path.py and tests/robustness hold both paths to the
+same answers.
 """
 
 from __future__ import annotations
