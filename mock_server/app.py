@@ -28,11 +28,12 @@ from mock_server.http.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
     FaultMiddleware,
-    MediaTypeCaseMiddleware,
+    TrailingSlashMiddleware,
 )
 from mock_server.http.operations import decorate_once
+from mock_server.http.problems import Bounds
 from mock_server.http.spec_limits import limits_from_spec
-from mock_server.http.validation import validator_map
+from mock_server.http.validation import middlewares, validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.control import ControlService
@@ -163,6 +164,7 @@ def create_app(
         __name__,
         security_map={"bearer": bearer_handler(config.accounts)},
         validator_map=validator_map(),
+        middlewares=middlewares(),
     )
     decorate_once(app)
     options: dict[str, Any] = {
@@ -188,6 +190,7 @@ def create_app(
         FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
     )
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(TrailingSlashMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         ConcretePathMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,
@@ -201,7 +204,6 @@ def create_app(
             },
         },
     )
-    app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
         app.add_middleware(
             FastPath,
@@ -224,5 +226,7 @@ def create_app(
             account_of=account_name(config.accounts),
             recorded=lambda: changes.notify(REQUESTS),
         )
-    errors.register(app)
+    errors.register(
+        app, Bounds.from_schema(_public_spec(public_spec)["components"]["schemas"]["Problem"])
+    )
     return app

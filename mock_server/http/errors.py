@@ -1,4 +1,9 @@
-"""Domain errors -> problems. Registered once on the app, so handlers never catch anything."""
+"""Domain errors -> problems. Registered once on the app, so handlers never catch anything.
+
+Every problem the app answers passes through here, also connexion's own and those of the fast
+path (whose errors propagate to connexion's exception middleware), so every one is completed to
+the spec's `Problem` and cut to its bounds (`problems.Bounds`) in this one place.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,32 @@ from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
-from mock_server.http.problems import bad_request, problem
-from mock_server.sms import errors
+from mock_server.http.problems import Bounds, bad_request, problem
+from mock_server.sms import errors as domain
 
 Handler = Callable[[ConnexionRequest, Exception], ConnexionResponse]
+ToProblem = Callable[[Exception], ProblemException]
 
 
-def _validation_failed(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, errors.ValidationFailed)
-    return bad_request([(e.field, e.message) for e in exc.errors]).to_problem()
+def _validation_failed(exc: Exception) -> ProblemException:
+    assert isinstance(exc, domain.ValidationFailed)
+    return bad_request([(e.field, e.message) for e in exc.errors])
 
 
-def _as(status: int) -> Handler:
-    def handle(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        return problem(status, str(exc)).to_problem()
-
-    return handle
+def _invalid_cursor(exc: Exception) -> ProblemException:
+    return bad_request([("cursor", str(exc) or "was not issued by this server")])
 
 
-def _complete(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def _itself(exc: Exception) -> ProblemException:
+    assert isinstance(exc, ProblemException)
+    return exc
+
+
+def _as(status: int) -> ToProblem:
+    return lambda exc: problem(status, str(exc))
+
+
+def _complete(exc: Exception) -> ProblemException:
     """Connexion's own problems, made to match the spec's Problem: a detail always, and on a 400
     an `errors` list even when connexion could name no field."""
     assert isinstance(exc, ProblemException)
@@ -44,18 +56,26 @@ def _complete(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         type=exc.type,
         headers=headers,
         ext=ext,
-    ).to_problem()
+    )
 
 
-def register(app: AsyncApp) -> None:
-    app.add_error_handler(ProblemException, _complete)
-    app.add_error_handler(errors.ValidationFailed, _validation_failed)
-    app.add_error_handler(errors.InvalidCursor, _invalid_cursor)
-    app.add_error_handler(errors.NotOwned, _as(403))
-    app.add_error_handler(errors.NotFound, _as(404))
-    app.add_error_handler(errors.ClockNotAdjustableError, _as(409))
-    app.add_error_handler(errors.SimulatedServerError, _as(500))
+def _rendered(to_problem: ToProblem, bounds: Bounds) -> Handler:
+    def handle(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        return bounds.apply(_complete(to_problem(exc))).to_problem()
+
+    return handle
 
 
-def _invalid_cursor(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return bad_request([("cursor", str(exc) or "was not issued by this server")]).to_problem()
+def register(app: AsyncApp, bounds: Bounds) -> None:
+    """Turn every error the app raises into a problem within `bounds` (from the spec)."""
+    handlers: dict[type[Exception], ToProblem] = {
+        ProblemException: _itself,
+        domain.ValidationFailed: _validation_failed,
+        domain.InvalidCursor: _invalid_cursor,
+        domain.NotOwned: _as(403),
+        domain.NotFound: _as(404),
+        domain.ClockNotAdjustableError: _as(409),
+        domain.SimulatedServerError: _as(500),
+    }
+    for exception, to_problem in handlers.items():
+        app.add_error_handler(exception, _rendered(to_problem, bounds))

@@ -10,21 +10,22 @@ Why it answers exactly as connexion would:
 - it is built from the same spec, resolved by connexion, and uses the same compiled validators
   (`validation.is_valid`), the same token check and the same handlers;
 - it takes a request only in its plain form — one `Authorization: Bearer <token>` of a known
-  account, each query parameter once and non-empty, integers written as plain digits, a JSON
-  body with `Content-Type: application/json` and a `Content-Length` — and only when every check
-  passes. Any doubt, and the request goes to connexion (with the body it read, replayed), so
-  every 4xx the mock answers still comes from one place;
+  account, each query parameter once and non-empty, integers written as plain digits, a body
+  with a `Content-Length` that `mock_server.http.bodies` (the one place connexion's validator
+  asks too) reads as JSON — and only when every check passes. Any doubt, and the request goes to
+  connexion (with the body it read, replayed, and its decoding kept in the scope, so the body is
+  decoded once), and every 4xx the mock answers still comes from one place;
 - errors the handler raises (403, 404, a configured 500) propagate to connexion's exception
   middleware, which renders them as it renders all others.
 
-It sits inside the body limit, the concrete-path check and fault injection. The app factory
-leaves it out when responses are validated (tests), since connexion must see those answers;
-tests/api/test_fast_path.py holds both paths to the same answers.
+It sits inside the body limit, the trailing-slash trim, the concrete-path check and fault
+injection. The app factory leaves it out when responses are validated (tests), since connexion
+must see those answers; tests/api/test_fast_path.py and tests/robustness hold both paths to the
+same answers.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from connexion.decorators.parameter import pythonic
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.http import bodies
 from mock_server.http.validation import is_valid
 
 Handler = Callable[..., Awaitable[Response]]
@@ -183,9 +185,11 @@ class FastPath:
                 operation, path_values, scope.get("query_string", b""), headers
             )
             if operation.body is not None:
-                kwargs["body"] = _json_body(await _read_body(receive, headers), operation.body)
+                kwargs["body"] = _json_body(
+                    scope, headers, await _read_body(receive, headers), operation
+                )
         except _NotPlainError as hand_on:
-            replayed = receive if hand_on.replay is None else _replay(hand_on.replay, receive)
+            replayed = receive if hand_on.replay is None else bodies.replay(hand_on.replay, receive)
             await self.app(scope, replayed, send)
             return
         response = await operation.handler(**kwargs)
@@ -252,10 +256,10 @@ def _value(param: _Param, text: str) -> Any:
 
 
 async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> list[Message]:
-    """The messages of the whole body, when it came as announced: `application/json`, with a
-    Content-Length it matches. Otherwise (a client gone mid-body included) connexion gets the
-    messages received so far, in order, then the rest, and answers as it would have."""
-    if headers.get(b"content-type") != b"application/json" or b"transfer-encoding" in headers:
+    """The messages of the whole body, when it came as announced: with a Content-Length it
+    matches. Otherwise (a client gone mid-body included) connexion gets the messages received
+    so far, in order, then the rest, and answers as it would have."""
+    if b"transfer-encoding" in headers:
         raise _NotPlainError
     length = headers.get(b"content-length", b"")
     if not length.isdigit():
@@ -268,31 +272,24 @@ async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> list[M
             raise _NotPlainError(messages)
         if not message.get("more_body", False):
             break
-    if len(_body(messages)) != int(length):
+    if len(bodies.body_bytes(messages)) != int(length):
         raise _NotPlainError(messages)
     return messages
 
 
-def _body(messages: list[Message]) -> bytes:
-    return b"".join(message.get("body", b"") for message in messages)
-
-
-def _json_body(messages: list[Message], schema: dict[str, Any]) -> Any:
-    # The stdlib parser, as connexion's body validator uses: the same numbers, the same NaN.
-    try:
-        body = json.loads(_body(messages).decode("utf-8"))
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, too deep, too many digits
-        raise _NotPlainError(messages) from None
-    if not is_valid(schema, body):
+def _json_body(
+    scope: Scope, headers: Mapping[bytes, bytes], messages: list[Message], operation: _Operation
+) -> Any:
+    """The body as `bodies` reads it, if it passes the operation's schema. If not, connexion
+    answers, from the decoding kept in the scope."""
+    decoded = scope[bodies.SCOPE_KEY] = bodies.decode(
+        headers.get(b"content-type"),
+        headers.get(b"content-encoding"),
+        bodies.body_bytes(messages),
+    )
+    if decoded.problem is not None or decoded.value is None:
         raise _NotPlainError(messages)
-    return body
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    """A `receive` that gives `messages` first, then what the client sends next."""
-    pending = list(messages)
-
-    async def replay() -> Message:
-        return pending.pop(0) if pending else await receive()
-
-    return replay
+    assert operation.body is not None
+    if not is_valid(operation.body, decoded.value):
+        raise _NotPlainError(messages)
+    return decoded.value

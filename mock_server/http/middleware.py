@@ -1,6 +1,6 @@
 """ASGI middleware for what the spec promises outside any one operation: the 1 MiB body limit,
-concrete paths before templated ones, media types in any case, and the faults a user asked for
-through the control API.
+concrete paths before templated ones, one spelling of a path (no trailing slash), and the faults
+a user asked for through the control API.
 
 Both sit inside connexion's exception middleware, so the problems they raise are rendered like
 every other error.
@@ -78,26 +78,23 @@ class ConcretePathMiddleware:
         await self.app(scope, receive, send)
 
 
-class MediaTypeCaseMiddleware:
-    """Media types are case-insensitive (RFC 9110, section 8.3.1): `Application/JSON` is JSON.
-    Connexion matches them case-sensitively, so such a body was neither parsed nor validated and
-    reached the handler as bytes (a 500). The type and subtype are lowered here, before anything
-    reads them; parameters (`charset=...`) are left as sent."""
+class TrailingSlashMiddleware:
+    """A public path with a trailing slash is the path without it: `POST /api/v2/sms/send/` is a
+    send, answered (after auth) with a status the spec documents for it. Starlette's router would
+    answer it with a 307 redirect, before any check of the token, which the spec cannot
+    document."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
         self.app = app
+        self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = scope["headers"]
-            for index, (name, value) in enumerate(headers):
-                if name == b"content-type":
-                    media_type, separator, parameters = value.partition(b";")
-                    if media_type != media_type.lower():
-                        lowered = (name, media_type.lower() + separator + parameters)
-                        headers = [*headers[:index], lowered, *headers[index + 1 :]]
-                        scope = {**scope, "headers": headers}
-                    break
+            path: str = scope["path"]
+            if path.endswith("/") and path.startswith(self.prefix):
+                scope = {**scope, "path": path.rstrip("/")}
+                if scope.get("raw_path"):
+                    scope["raw_path"] = scope["raw_path"].rstrip(b"/")
         await self.app(scope, receive, send)
 
 

@@ -4,7 +4,8 @@ In connexion 3.3, `AsyncOperation.fn` is a property: every request builds a new
 `StarletteDecorator`, whose wrapper decorates the handler again (parameter and response
 decorators, `functools.wraps`, `inspect.signature`). That was about a tenth of the mock's CPU per
 request in the profile (bench/results/profile.md). The chain depends only on the operation, so
-it is built once; each request still gets its own connexion request from the context.
+it is built once; each request still gets its own connexion request from the context — a
+`SharedBodyRequest`, whose body is the value the request validator checked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 
+from mock_server.http.bodies import SharedBodyRequest
+
 
 class _DecorateOnce(StarletteDecorator):  # type: ignore[misc]
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
@@ -25,9 +28,7 @@ class _DecorateOnce(StarletteDecorator):  # type: ignore[misc]
 
         @functools.wraps(function)
         async def wrapper(*_args: Any, **_kwargs: Any) -> Any:
-            request = self.framework.get_request(
-                uri_parser=self.uri_parser, scope=scope, receive=receive
-            )
+            request = SharedBodyRequest(scope, receive, uri_parser=self.uri_parser)
             return await decorated(request)
 
         return wrapper

@@ -1,17 +1,19 @@
 """Request validators that name every bad field.
 
 Connexion's stock validators stop at the first error, put a dump of the schema in `detail`, build
-a new pure-Python jsonschema validator for every request, and answer 500 on a body that is not
-UTF-8 (connexion issue 1860). These subclasses keep connexion's wiring but compile each schema
-once (with the compiled jsonschema-rs for the common, valid case), collect every error as
-`{field, message}`, and turn undecodable or malformed bodies into 400s.
+a new pure-Python jsonschema validator for every request, read the Content-Type by splitting
+strings, and let exceptions of the validators themselves escape (a 500). These subclasses keep
+connexion's wiring but compile each schema once (with the compiled jsonschema-rs for the common,
+valid case), collect every error as `{field, message}` quoting at most a prefix of a bad value,
+leave the body to `mock_server.http.bodies` (read once, shared with the handler), and turn any
+exception a validator raises on a client's value into a 400 naming the field.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +21,19 @@ import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest
-from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope
 
-from mock_server.http.problems import bad_request
+from mock_server.http.bodies import JSON, json_body
+from mock_server.http.problems import bad_request, quoted
 
 _QUOTED = re.compile(r"^'(.*?)' ")
 
@@ -63,12 +72,13 @@ def is_valid(schema: dict[str, Any], instance: Any) -> bool:
     """Whether `instance` passes `schema`, by the compiled validator alone (no error list).
 
     False also where jsonschema-rs cannot judge: a string holding a lone surrogate (`"\\ud800"`
-    in JSON) cannot cross into Rust, and it raises UnicodeEncodeError. Pure-Python jsonschema,
-    which `_all_errors` then asks, can.
+    in JSON) cannot cross into Rust (UnicodeEncodeError), and deeply nested equal arrays under
+    `uniqueItems` exhaust its recursion (ValueError). Pure-Python jsonschema, which
+    `_all_errors` then asks, judges the first; `_all_errors` names the field of the second.
     """
     try:
         return bool(_compile(schema).fast.is_valid(instance))
-    except UnicodeEncodeError:
+    except Exception:  # any failure to judge a client's value: `_all_errors` decides
         return False
 
 
@@ -96,7 +106,11 @@ def _field_errors(error: ValidationError, prefix: str = "") -> list[tuple[str, s
         ]
     if error.validator == "uniqueItems" and isinstance(error.instance, list):
         return _repeats(prefix, base, error.instance)
-    return [(_path(prefix, base), error.message)]
+    message = error.message
+    if not isinstance(error.instance, bool | int | float | type(None)):
+        # jsonschema repeats the whole value (`'aaa…' is too long`): quote a prefix of it.
+        message = message.replace(repr(error.instance), quoted(error.instance), 1)
+    return [(_path(prefix, base), message)]
 
 
 def _repeats(prefix: str, base: list[Any], items: list[Any]) -> list[tuple[str, str]]:
@@ -122,62 +136,60 @@ def _all_errors(schema: dict[str, Any], instance: Any, prefix: str = "") -> list
     """
     if is_valid(schema, instance):
         return []
-    explain = _compile(schema).explain
-    errors = sorted(explain.iter_errors(instance), key=lambda e: list(map(str, e.path)))
-    return [found for error in errors for found in _field_errors(error, prefix)]
+    try:
+        explain = _compile(schema).explain
+        errors = sorted(explain.iter_errors(instance), key=lambda e: list(map(str, e.path)))
+        return [found for error in errors for found in _field_errors(error, prefix)]
+    except Exception as exc:  # on a client's value, a validator's failure is that value's fault
+        return _unjudged(schema, instance, prefix, exc)
 
 
-class FieldJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
-    """JSON bodies: decode and parse failures are 400s; schema errors are listed per field."""
+def _unjudged(
+    schema: dict[str, Any], instance: Any, prefix: str, exc: Exception
+) -> list[tuple[str, str]]:
+    """The fields whose check raised `exc` (RecursionError, jsonschema-rs's "Recursion limit
+    reached", ...), found by checking each property of an object alone; else the value itself."""
+    message = f"cannot be checked ({type(exc).__name__}): nested too deeply or too large"
+    properties = schema.get("properties", {})
+    if isinstance(instance, dict) and properties:
+        found = [
+            error
+            for name, value in instance.items()
+            if name in properties
+            for error in _all_errors(properties[name], value, _path(prefix, [name]))
+            if error[1].startswith("cannot be checked (")
+        ]
+        if found:
+            return found
+    return [(_path(prefix, []), message)]
+
+
+class JsonBodyValidator(AbstractRequestBodyValidator):  # type: ignore[misc]
+    """JSON bodies, as `bodies.json_body` reads them once: refused (415, 400) there, or checked
+    here against the schema with every error listed per field. Connexion's own reading of the
+    body (its Content-Length test, its decoding) is not used."""
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
-        """Connexion takes a request without Content-Length for one without a body, so a chunked
-        body was never read: "RequestBody is required", and no 413 however large it was. Read
-        it here (through the body limit) and hand connexion the length it expects."""
-        if "content-length" not in Headers(scope=scope):
-            chunks: list[bytes] = []
-            more_body = True
-            while more_body:
-                message = await receive()
-                chunks.append(message.get("body", b""))
-                more_body = message.get("more_body", False)
-            body = b"".join(chunks)
-            scope = {**scope, "headers": list(scope["headers"])}
-            MutableHeaders(scope=scope)["content-length"] = str(len(body))
-            receive = self._insert_messages(
-                receive, messages=[{"type": "http.request", "body": body, "more_body": False}]
-            )
-        wrapped: tuple[Receive, Scope] = await super().wrap_receive(receive, scope=scope)
-        return wrapped
-
-    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
-        raw = b"".join([chunk async for chunk in stream])
-        try:
-            text = raw.decode(self._encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise bad_request([("body", f"is not valid {self._encoding} text: {exc}")]) from exc
-        if not text:
-            return None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise bad_request([("body", f"is not valid JSON: {exc}")]) from exc
-        except RecursionError as exc:  # arrays or objects nested deeper than the parser recurses
-            raise bad_request([("body", "is nested too deeply to parse")]) from exc
-        except ValueError as exc:  # an integer of more digits than Python converts (4300)
-            raise bad_request([("body", f"holds a number this server cannot read: {exc}")]) from exc
-
-    def _validate(self, body: Any) -> dict[str, Any] | None:
+        body, receive = await json_body(scope, receive)
         if body is None:
-            raise bad_request([("body", "is required")])
+            if self._required:
+                raise bad_request([("body", "is required")])
+            return receive, scope
         errors = _all_errors(self._schema, body)
         if errors:
             raise bad_request(errors)
-        return None
+        return receive, scope
+
+
+#: An integer as a query or path parameter: ASCII digits, an optional minus. Python's int() also
+#: reads Arabic-Indic and fullwidth digits, `1_0` and surrounding spaces, which are not integers
+#: in a URL.
+_ASCII_INTEGER = re.compile(r"-?[0-9]+\Z")
 
 
 class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
-    """Query and path parameters: every bad or unknown parameter is named, not just the first."""
+    """Query and path parameters: every bad or unknown parameter is named, not just the first; a
+    parameter given twice and an integer not written in ASCII digits are bad too."""
 
     def validate_request(self, request: ConnexionRequest) -> None:
         errors: list[tuple[str, str]] = []
@@ -186,6 +198,10 @@ class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
                 request, security_params=self.security_query_params
             )
             errors += [(name, "is not a parameter of this operation") for name in sorted(unknown)]
+        raw = {
+            "query": QueryParams(request.scope.get("query_string", b"")),
+            "path": request.scope.get("path_params", {}),
+        }
         sources = {
             "query": request.query_params,
             "path": request.path_params,
@@ -193,7 +209,8 @@ class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
         }
         for location, values in sources.items():
             for param in self.parameters.get(location, []):
-                errors += self._check(param, values.get(param["name"]))
+                spelled = _spelling_errors(param, raw.get(location))
+                errors += spelled or self._check(param, values.get(param["name"]))
         if errors:
             raise bad_request(errors)
 
@@ -205,9 +222,62 @@ class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
         return _all_errors(param["schema"], value, prefix=name)
 
 
+def _spelling_errors(param: dict[str, Any], raw: Any) -> list[tuple[str, str]]:
+    """What is wrong with how a parameter is written, before its value is judged: given more
+    than once (not an array), or an integer not in ASCII digits."""
+    if raw is None:
+        return []
+    name, schema = param["name"], param.get("schema", {})
+    values = raw.getlist(name) if isinstance(raw, QueryParams) else [raw.get(name)]
+    values = [value for value in values if value is not None]
+    if len(values) > 1 and schema.get("type") != "array":
+        return [(name, f"is given {len(values)} times; give it once")]
+    if schema.get("type") == "integer" and values and not _ASCII_INTEGER.match(values[0]):
+        return [(name, f"{quoted(values[0])} is not an integer (ASCII digits)")]
+    return []
+
+
+class _OneBodyReadingOperation(RequestValidationOperation):  # type: ignore[misc]
+    """Connexion's request validation, without its own reading of the Content-Type: it split the
+    header as a string (a parameter holding `/` made it crash), and judged the media type before
+    the body was read. Here every operation with a body hands the headers and the body to
+    `bodies.json_body`, through `JsonBodyValidator`, which decides 415, 400 or the value."""
+
+    def extract_content_type(self, headers: Any) -> tuple[str, str]:
+        return JSON, "utf-8"
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        return None
+
+
+class _OneBodyReadingApi(RequestValidationAPI):  # type: ignore[misc]
+    def make_operation(self, operation: Any) -> RequestValidationOperation:
+        return _OneBodyReadingOperation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class OneBodyReadingValidation(RequestValidationMiddleware):  # type: ignore[misc]
+    """Connexion's request-validation middleware, with `_OneBodyReadingOperation`."""
+
+    api_cls = _OneBodyReadingApi
+
+
+def middlewares() -> list[Any]:
+    """Connexion's middleware stack, with request validation that leaves bodies to
+    `mock_server.http.bodies`."""
+    return [
+        OneBodyReadingValidation if m is RequestValidationMiddleware else m
+        for m in ConnexionMiddleware.default_middlewares
+    ]
+
+
 def validator_map() -> dict[str, Any]:
     """The `validator_map` for connexion: our body and parameter validators."""
     return {
         "parameter": FieldParameterValidator,
-        "body": MediaTypeDict({"*/*json": FieldJSONBodyValidator}),
+        "body": MediaTypeDict({JSON: JsonBodyValidator}),
     }

@@ -126,13 +126,14 @@ NOT_PLAIN = {
         {**JSON, "authorization": f"Bearer  {DEV_TOKEN}"},
         SEND,
     ),
-    "a charset on the media type": (
+    "a charset other than UTF-8": (
         "POST",
         "/api/v2/sms/send",
         "",
-        {**GOOD, "content-type": "application/json; charset=utf-8"},
+        {**GOOD, "content-type": "application/json; charset=latin-1"},
         SEND,
     ),
+    "gzip": ("POST", "/api/v2/sms/send", "", {**GOOD, **JSON, "content-encoding": "gzip"}, SEND),
     "chunked": (
         "POST",
         "/api/v2/sms/send",
@@ -140,7 +141,7 @@ NOT_PLAIN = {
         {**GOOD, **JSON, "transfer-encoding": "chunked"},
         SEND,
     ),
-    "no media type": ("POST", "/api/v2/sms/send", "", GOOD, SEND),
+    "not a media type": ("POST", "/api/v2/sms/send", "", {**GOOD, "content-type": "json"}, SEND),
     "not JSON": ("POST", "/api/v2/sms/send", "", {**GOOD, **JSON}, b"{"),
     "NaN, which only Python's parser takes": (
         "POST",
@@ -195,6 +196,19 @@ def test_anything_but_the_plain_form_goes_to_connexion_intact(
     recorder = call(method, path, query, headers, body)
     assert recorder.handled == []
     assert recorder.passed_on == [body]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "Application/JSON", "application/json; charset=UTF-8", 'application/json;x="a/b"'],
+)
+def test_every_spelling_of_json_is_taken_as_connexion_takes_it(content_type: str | None) -> None:
+    """mock_server.http.bodies decides for both paths what is JSON."""
+    headers = GOOD if content_type is None else {**GOOD, "content-type": content_type}
+    recorder = call("POST", "/api/v2/sms/send", headers=headers, body=SEND)
+    assert recorder.passed_on == []
+    [(_, kwargs)] = recorder.handled
+    assert kwargs["body"] == json.loads(SEND)
 
 
 def test_a_header_given_twice_goes_to_connexion() -> None:

@@ -12,9 +12,10 @@ T = TypeVar("T", bound="FieldError")
 @_attrs_define
 class FieldError:
     field: str
-    """ The bad field, as a path (`to`, `to[3]`, `limit`, `body`). """
+    """ The bad field, as a path (`to`, `to[3]`, `limit`, `body`); a longer name the client sent is cut, ending with
+    `…`. """
     message: str
-    """ What is wrong with it. """
+    """ What is wrong with it; it quotes at most the first 40 characters of a bad value. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

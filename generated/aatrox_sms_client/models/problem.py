@@ -17,7 +17,11 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """An RFC 9457 problem document."""
+    """An RFC 9457 problem document. Its size is bounded whatever the request held: each string has a `maxLength` (a longer
+    text is cut, ending with `…`), a message quotes at most a short prefix of a bad value, and `errors` lists at most 50
+    fields, with the count of the others in `more_errors`.
+
+    """
 
     type_: str
     """ A URI reference naming the problem type; `about:blank` when the status says it all. """
@@ -27,7 +31,9 @@ class Problem:
     detail: str
     """ What went wrong with this request. """
     errors: list[FieldError] | Unset = UNSET
-    """ For a 400, each bad field and what is wrong with it. """
+    """ For a 400, each bad field and what is wrong with it (at most 50). """
+    more_errors: int | Unset = UNSET
+    """ How many more bad fields there were than `errors` lists; absent when it lists them all. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +52,8 @@ class Problem:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
+        more_errors = self.more_errors
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +66,8 @@ class Problem:
         )
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if more_errors is not UNSET:
+            field_dict["more_errors"] = more_errors
 
         return field_dict
 
@@ -83,12 +93,15 @@ class Problem:
 
                 errors.append(errors_item)
 
+        more_errors = d.pop("more_errors", UNSET)
+
         problem = cls(
             type_=type_,
             title=title,
             status=status,
             detail=detail,
             errors=errors,
+            more_errors=more_errors,
         )
 
         problem.additional_properties = d
