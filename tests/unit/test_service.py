@@ -318,7 +318,9 @@ def test_a_receive_cursor_is_refused_by_another_listing(
     with pytest.raises(InvalidCursor):
         service.history(acme, 1, cursor)  # another endpoint
     with pytest.raises(InvalidCursor):
-        service.receive(acme, ACME_1, None, 1, cursor[:-2] + "AA")
+        # Tampered: the last two characters changed (to "AA", or "BB" where they were "AA").
+        tampered = cursor[:-2] + ("BB" if cursor.endswith("AA") else "AA")
+        service.receive(acme, ACME_1, None, 1, tampered)
 
 
 def test_a_cursor_survives_a_new_service_on_the_same_store(
