@@ -26,6 +26,7 @@ from mock_server.http.middleware import (
     MediaTypeCaseMiddleware,
 )
 from mock_server.http.operations import decorate_once
+from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.validation import validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
@@ -100,6 +101,7 @@ def create_app(
     store: MessageStore | None = None,
     validate_responses: bool = False,
     fast_path: bool = True,
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -110,6 +112,8 @@ def create_app(
     (`mock_server.http.fast_path`). Its answers bypass connexion's response validation: the
     contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
     and its in-process target turns the fast path off so that connexion checks the handlers.
+
+    `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -146,6 +150,9 @@ def create_app(
         methods=_concrete_paths(_public_spec()["paths"]),
     )
     app.add_middleware(MediaTypeCaseMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(
+        BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
+    )
     if fast_path:
         app.add_middleware(
             FastPath,

@@ -6,7 +6,10 @@ the throughput in the benchmark, and the mock is often the target of load tests.
 (`mock_server.http.fast_path`) is on unless `--no-fast-path` (`AATROX_MOCK_FAST_PATH=0`): the
 switch is there to tell, when an answer surprises, whether connexion alone answers the same. A
 config that is not valid stops the mock before it serves anything, with a message naming the
-bad key.
+bad key. Two time limits let a stalled client go: `--body-timeout` (a request's body must arrive
+within it, else 408) and `--keep-alive-timeout` (an idle connection between requests is closed).
+The banner prints a token only for the built-in config's `dev-token`: a user's config holds
+real-looking secrets, so for it the banner names the accounts and says where their tokens are.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import create_app
+from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.sms.config import Config, ConfigError, default_config, load_config_file
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
 ENV = "AATROX_MOCK_"
+#: uvicorn's own default for `timeout_keep_alive`.
+DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 
 
 def _flag(name: str, *, default: bool) -> bool:
@@ -71,7 +77,29 @@ def _parser() -> argparse.ArgumentParser:
         default=_flag("FAST_PATH", default=True),
         help="let connexion answer every request (the fast path answers plainly valid calls)",
     )
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=env.get(ENV + "BODY_TIMEOUT", str(DEFAULT_BODY_TIMEOUT_S)),  # argparse applies type
+        help="seconds a request's body may take to arrive; then a 408 and the connection closed",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=env.get(ENV + "KEEP_ALIVE_TIMEOUT", str(DEFAULT_KEEP_ALIVE_TIMEOUT_S)),
+        help="seconds an idle connection is kept open between requests",
+    )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def load(path: Path | None) -> Config:
@@ -87,24 +115,36 @@ def app_from_env() -> object:
     db = os.environ.get(ENV + "DB")
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None)
     store = open_store(Path(db) if db else None)
-    return create_app(config, store=store, fast_path=_parser().parse_args([]).fast_path)
+    args = _parser().parse_args([])
+    return create_app(
+        config, store=store, fast_path=args.fast_path, body_timeout_s=args.body_timeout
+    )
 
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
     base = f"http://{args.host}:{args.port}"
-    first = next(iter(config.accounts))
     store = f"SQLite {args.db}" if args.db else "in memory"
     return "\n".join(
         [
             f"Aatrox SMS mock (API {__version__}), messages {store}, clock {config.clock}",
             f"  Base URL:    {base}/api/v2/",
-            f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
+            _tokens_line(args, config),
             f"  Swagger UI:  {base}/ui/",
             f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
             f"  Access log:  {'on' if args.access_log else 'off (--access-log to show requests)'}",
             f"  Fast path:   {'on' if args.fast_path else 'off: connexion answers every request'}",
         ]
     )
+
+
+def _tokens_line(args: argparse.Namespace, config: Config) -> str:
+    """The built-in config's dev token, which is public; for a user's config only the account
+    names: its tokens may be real secrets, and a banner ends up in logs."""
+    if args.config is None:
+        first = next(iter(config.accounts))
+        return f"  Dev token:   {first.tokens[0]}   (account '{first.name}')"
+    names = ", ".join(f"'{account.name}'" for account in config.accounts)
+    return f"  Accounts:    {names}   (their tokens: in {args.config})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,10 +165,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_banner(args, config), flush=True)
     if args.workers == 1:
         uvicorn.run(
-            create_app(config, store=open_store(args.db), fast_path=args.fast_path),
+            create_app(
+                config,
+                store=open_store(args.db),
+                fast_path=args.fast_path,
+                body_timeout_s=args.body_timeout,
+            ),
             host=args.host,
             port=args.port,
             access_log=args.access_log,
+            timeout_keep_alive=args.keep_alive_timeout,
         )
         return 0
     # Workers are separate processes: they rebuild the app from the environment.
@@ -136,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[ENV + "CONFIG"] = str(args.config)
     os.environ[ENV + "DB"] = str(args.db)
     os.environ[ENV + "FAST_PATH"] = "1" if args.fast_path else "0"
+    os.environ[ENV + "BODY_TIMEOUT"] = str(args.body_timeout)
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,
@@ -143,5 +190,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
+        timeout_keep_alive=args.keep_alive_timeout,
     )
     return 0

@@ -1,0 +1,91 @@
+"""A stalled client is let go: a body that stops arriving is a 408 and the connection closed; an
+idle connection between requests is closed. Raw sockets against a live server, since the socket
+is what is tested. (A request whose headers never end is held: uvicorn has no limit for that,
+encode/uvicorn#157, and the README says so.)"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.live_server import LiveServer, live_server
+
+LIMIT_S = 0.5
+#: How long the tests wait for the server to act on a limit of LIMIT_S: generous, since the
+#: machine is shared; a server without the limit never acts, and fails the test.
+PATIENCE_S = 10.0
+SEND = json.dumps({"from": "+61491570156", "to": "+61491570157", "text": "Hi"}).encode()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    limits = ["--body-timeout", str(LIMIT_S), "--keep-alive-timeout", str(LIMIT_S)]
+    with live_server(limits) as running:
+        yield running
+
+
+def _connect(server: LiveServer) -> socket.socket:
+    host, port = server.base_url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=PATIENCE_S)
+    return sock
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (a timeout fails the test)."""
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def _head(path: str, length: int) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer dev-token\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("sent", [0, len(SEND) // 2], ids=["no-body-at-all", "half-a-body"])
+def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+    server: LiveServer, sent: int
+) -> None:
+    with _connect(server) as sock:
+        started = time.monotonic()
+        sock.sendall(_head("/api/v2/sms/send", len(SEND)) + SEND[:sent])
+        answer = _read_until_closed(sock)
+        waited = time.monotonic() - started
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 "), answer
+    assert b"content-type: application/problem+json" in head.lower()
+    assert b"connection: close" in head.lower()
+    assert json.loads(body)["status"] == 408
+    assert waited >= LIMIT_S
+
+
+def test_a_body_that_arrives_in_time_is_answered(server: LiveServer) -> None:
+    with _connect(server) as sock:
+        sock.sendall(_head("/api/v2/sms/send", len(SEND)) + SEND[:10])
+        time.sleep(LIMIT_S / 5)
+        sock.sendall(SEND[10:])
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_limit(server: LiveServer) -> None:
+    with _connect(server) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\n\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 "), first
+        started = time.monotonic()
+        assert _read_until_closed(sock) == b""
+        assert time.monotonic() - started >= LIMIT_S * 0.9
+
+
+def test_a_stalled_request_does_not_stop_others(server: LiveServer) -> None:
+    with _connect(server) as stalled, _connect(server) as other:
+        stalled.sendall(_head("/api/v2/sms/send", len(SEND)))
+        other.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n")
+        assert _read_until_closed(other).startswith(b"HTTP/1.1 200 ")
