@@ -185,7 +185,9 @@ def test_time_limits_are_set_by_flag_or_variable(
     assert cli.main(args) == 0
     assert served.options["timeout_keep_alive"] == keep_alive
     [(app_args, _)] = served.calls
-    [timeout] = [m.keywords["timeout"] for m in app_args[0].middleware.middlewares if _is_timeout(m)]
+    [timeout] = [
+        m.keywords["timeout"] for m in app_args[0].middleware.middlewares if _is_timeout(m)
+    ]
     assert timeout == body
 
 
