@@ -30,8 +30,7 @@ def server() -> Iterator[LiveServer]:
 
 def _connect(server: LiveServer) -> socket.socket:
     host, port = server.base_url.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=PATIENCE_S)
-    return sock
+    return socket.create_connection((host, int(port)), timeout=PATIENCE_S)
 
 
 def _read_until_closed(sock: socket.socket) -> bytes:

@@ -5,8 +5,8 @@ validation never sees."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
