@@ -11,14 +11,14 @@ must still be answered with a `Problem`.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jsonschema
 import schemathesis
 from connexion.spec import Specification
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
-from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from mock_server.app import CONTROL_BASE, PUBLIC_SPEC, _control_spec
 
@@ -33,7 +33,7 @@ PUBLIC_PREFIX = "/api/"
 
 
 @cache
-def _schemas() -> tuple[BaseSchema, BaseSchema]:
+def _schemas() -> tuple[OpenApiSchema, OpenApiSchema]:
     return schemathesis.openapi.from_path(PUBLIC_SPEC), schemathesis.openapi.from_dict(
         _control_spec()
     )
@@ -78,7 +78,10 @@ def check_answer(response: httpx.Response) -> None:
     _problem_validator().validate(response.json())
 
 
-def checked(client: httpx.Client) -> httpx.Client:
+Client = TypeVar("Client", bound=httpx.Client)
+
+
+def checked(client: Client) -> Client:
     """`client`, with every answer it receives checked by `check_answer`."""
     client.event_hooks["response"] = [*client.event_hooks["response"], check_answer]
     return client

@@ -65,7 +65,7 @@ def _answer(status: int, body: object, media_type: str, path: str = HISTORY) -> 
     return response
 
 
-PAGE = {"messages": [], "next_cursor": None}
+PAGE: dict[str, object] = {"messages": [], "next_cursor": None}
 PROBLEM = {"type": "about:blank", "title": "Gone", "status": 410, "detail": "Gone."}
 
 
