@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
@@ -62,9 +62,10 @@ class Recorder:
         self.passed_on.append(body)
         await Response(b"connexion", status_code=418)(scope, receive, send)
 
-    def fast_path(self) -> FastPath:
-        """A FastPath over the public spec whose two ways out are recorded here."""
-        return FastPath(self.inner, spec=SPEC, handlers=self.handler, token_info=_token_info)
+    def fast_path(self, spec: Mapping[str, Any] = SPEC) -> FastPath:
+        """A FastPath over `spec` (the public one by default) whose two ways out are recorded
+        here."""
+        return FastPath(self.inner, spec=spec, handlers=self.handler, token_info=_token_info)
 
 
 def _token_info(token: str) -> dict[str, Any] | None:
