@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.api.test_fast_path import DEV_TOKEN, Recorder
+from tests.api.harness import DEV_TOKEN
+from tests.api.test_fast_path import Recorder
 
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
 PATH = "/things"
@@ -27,7 +28,7 @@ def tiny_spec(
     content: dict[str, Any] | None = None,
     security: list[dict[str, list[str]]] | None = None,
     schemes: dict[str, Any] | None = None,
-    **extra: Any,
+    body_extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One operation, `makeThing`, on `PATH`; bearer auth and a JSON body unless told."""
     operation: dict[str, Any] = {
@@ -40,7 +41,7 @@ def tiny_spec(
         schema = {"type": "object"}
         operation["requestBody"] = {
             "content": {"application/json": {"schema": schema}} if content is None else content,
-            **extra,
+            **(body_extra or {}),
         }
     return {
         "openapi": "3.0.3",
@@ -130,7 +131,7 @@ FALLBACKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         ),
         JSON_BODY,
     ),
-    "x-body-name": (tiny_spec(**{"x-body-name": "thing"}), JSON_BODY),
+    "x-body-name": (tiny_spec(body_extra={"x-body-name": "thing"}), JSON_BODY),
 }
 
 
