@@ -78,7 +78,7 @@ def _extra_history_property(status: int, body: Json) -> tuple[int, Json]:
 
 
 def _send_case() -> Case[Any]:
-    body = {"from": SENDER, "to": RECIPIENT, "text": "Hi"}
+    body: Any = {"from": SENDER, "to": RECIPIENT, "text": "Hi"}
     operation = schema["/api/v2/sms/send"]["POST"]
     return operation.Case(body=body, media_type="application/json", headers=AUTH)
 
