@@ -2,8 +2,8 @@
 
 The full run (`make bench`) takes about ten minutes on a 2-core machine and writes
 bench/results/latest.{json,md,png}; `--quick` is a smoke run of each part, once and briefly (the
-test suite runs it), that writes bench/results/quick.* instead (not for the README). `--profile` samples the mock with py-spy
-under load instead and writes bench/results/profile.md.
+test suite runs it), that writes bench/results/quick.* instead (not for the README).
+`--profile` samples the mock with py-spy under load instead and writes bench/results/profile.md.
 """
 
 from __future__ import annotations
