@@ -30,9 +30,7 @@ def wrk() -> str:
         pytest.skip(f"no wrk, and it cannot be installed here: {exc}")
 
 
-def test_the_quick_run_measures_each_part_and_writes_its_reports(
-    wrk: str, tmp_path: Path
-) -> None:
+def test_the_quick_run_measures_each_part_and_writes_its_reports(wrk: str, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)]
     command += ["--targets", "mock-memory,floor", "--scale-stores", "memory"]
     done = subprocess.run(

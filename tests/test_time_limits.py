@@ -5,13 +5,16 @@ encode/uvicorn#157, and the README says so.)"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from mock_server.app import create_app
 from tests.support.live_server import LiveServer, live_server
 
 LIMIT_S = 0.5
@@ -104,3 +107,55 @@ def test_a_stalled_request_does_not_stop_others(server: LiveServer) -> None:
         stalled.sendall(_head("/api/v2/sms/send", len(SEND)))
         other.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n")
         assert _read_until_closed(other).startswith(b"HTTP/1.1 200 ")
+
+
+# -- the same limit in process, on both paths of the app ---------------------------------------
+
+
+async def _stalled_send(app: Any) -> list[dict[str, Any]]:
+    """A send whose body stops after its first half, straight through the ASGI interface."""
+    chunks = [{"type": "http.request", "body": SEND[:10], "more_body": True}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            return chunks.pop()
+        await asyncio.sleep(PATIENCE_S)  # the client stalls
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v2/sms/send",
+        "raw_path": b"/api/v2/sms/send",
+        "root_path": "",
+        "query_string": b"",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 1),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", b"Bearer dev-token"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(SEND)).encode()),
+        ],
+    }
+    async with asyncio.timeout(PATIENCE_S):
+        await app(scope, receive, send)
+    return sent
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "connexion"])
+def test_a_stalled_body_is_a_408_on_either_path(fast_path: bool) -> None:
+    app = create_app(fast_path=fast_path, body_timeout_s=0.05)
+
+    start, *body = asyncio.run(_stalled_send(app))
+    assert start["status"] == 408
+    headers = dict(start["headers"])
+    assert headers[b"connection"] == b"close"
+    assert headers[b"content-type"] == b"application/problem+json"
+    assert json.loads(b"".join(m.get("body", b"") for m in body))["status"] == 408
