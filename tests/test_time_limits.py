@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from mock_server.app import create_app
+from mock_server.http.timeouts import BodyTimeoutMiddleware
 from tests.support.live_server import LiveServer, live_server
 
 LIMIT_S = 0.5
@@ -159,3 +160,26 @@ def test_a_stalled_body_is_a_408_on_either_path(fast_path: bool) -> None:
     assert headers[b"connection"] == b"close"
     assert headers[b"content-type"] == b"application/problem+json"
     assert json.loads(b"".join(m.get("body", b"") for m in body))["status"] == 408
+
+
+def test_once_the_body_is_whole_receive_is_no_longer_bounded() -> None:
+    """After the body, `receive` waits for the client's disconnect (a streaming response listens
+    for it): that wait is not the body's, and is not cut short."""
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append((await receive())["type"])
+        seen.append((await receive())["type"])  # past the limit: still no 408
+
+    async def receive() -> dict[str, Any]:
+        if not seen:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+        await asyncio.sleep(0.2)
+        return {"type": "http.disconnect"}
+
+    async def send(_message: Any) -> None:
+        pass
+
+    limited = BodyTimeoutMiddleware(app, timeout=0.05)
+    asyncio.run(limited({"type": "http"}, receive, send))
+    assert seen == ["http.request", "http.disconnect"]
