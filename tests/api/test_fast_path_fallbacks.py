@@ -62,6 +62,12 @@ def _send(spec: dict[str, Any], **request: Any) -> Recorder:
 JSON_BODY = {"json": {"a": 1}}
 
 
+def with_path_item(spec: dict[str, Any], **keys: Any) -> dict[str, Any]:
+    """`spec` with `keys` added to its one path item (path-level parameters, other methods)."""
+    spec["paths"][PATH].update(keys)
+    return spec
+
+
 def _query(name: str, schema: dict[str, Any], where: str = "query") -> list[dict[str, Any]]:
     return [{"name": name, "in": where, "schema": schema}]
 
@@ -132,6 +138,21 @@ FALLBACKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         JSON_BODY,
     ),
     "x-body-name": (tiny_spec(body_extra={"x-body-name": "thing"}), JSON_BODY),
+    "a header parameter of the path item": (
+        with_path_item(tiny_spec(), parameters=_query("X-Trace", {"type": "string"}, "header")),
+        {**JSON_BODY, "headers": {"x-trace": "1"}},
+    ),
+    "OPTIONS (connexion's, with HEAD and TRACE)": (
+        with_path_item(
+            tiny_spec(method="get"),
+            options={
+                "operationId": "makeThing",
+                "security": [{"bearerAuth": []}],
+                "responses": {"200": {"description": "ok"}},
+            },
+        ),
+        {"method": "OPTIONS"},
+    ),
 }
 
 
