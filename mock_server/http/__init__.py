@@ -25,6 +25,8 @@ strike from it, with the code. "Upstream" is what would let the line go.
   none; it is a module function, not a documented API.
 - `app.py` (and the tests): `connexion.spec.Specification.load`, to read the spec with its
   `$ref`s resolved exactly as connexion does. Upstream: none; undocumented but stable since 3.0.
+- The tests: `AsyncApp.middleware.middlewares` (tests/test_cli.py), to see which middleware,
+  with which options, the command line gave the app. Upstream: none; a test-only look inside.
 
 Struck: `BearerSecurityHandler._accepts_kwarg` (an override that spared two `inspect.signature`
 calls per request): the fast path answers plain calls without connexion's security, so the
