@@ -113,8 +113,9 @@ def test_a_stalled_request_does_not_stop_others(server: LiveServer) -> None:
 # -- the same limit in process, on both paths of the app ---------------------------------------
 
 
-async def _stalled_send(app: Any) -> list[dict[str, Any]]:
-    """A send whose body stops after its first half, straight through the ASGI interface."""
+async def _stalled_send(app: Any, path: str = "/api/v2/sms/send") -> list[dict[str, Any]]:
+    """A send (or any POST to `path`) whose body stops after its first ten bytes, straight
+    through the ASGI interface."""
     chunks = [{"type": "http.request", "body": SEND[:10], "more_body": True}]
     sent: list[dict[str, Any]] = []
 
@@ -132,8 +133,8 @@ async def _stalled_send(app: Any) -> list[dict[str, Any]]:
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/v2/sms/send",
-        "raw_path": b"/api/v2/sms/send",
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "server": ("testserver", 80),
@@ -183,3 +184,9 @@ def test_once_the_body_is_whole_receive_is_no_longer_bounded() -> None:
     limited = BodyTimeoutMiddleware(app, timeout=0.05)
     asyncio.run(limited({"type": "http"}, receive, send))
     assert seen == ["http.request", "http.disconnect"]
+
+
+def test_a_stalled_body_on_the_control_api_is_a_408_too() -> None:
+    app = create_app(body_timeout_s=0.05)
+    start, *_ = asyncio.run(_stalled_send(app, "/_mock/inbound"))
+    assert start["status"] == 408
