@@ -104,7 +104,7 @@ def run_comparison(settings: Settings, wrk: str, workdir: Path, say: Say) -> dic
             ids[key] = workdir / f"{key}.ids"
             seed(servers[key].base_url, settings.seed_messages, ids[key])
         time.sleep(1.2)  # the built-in lifecycle delivers after 1 s: `receive` has a full page
-        for key, server in servers.items():
+        for key, server in servers.items() if settings.warmup_s else ():
             say(f"warming up {specs[key].label} ({settings.warmup_s} s at 16 connections)")
             run_wrk(
                 wrk,

@@ -68,15 +68,19 @@ FULL = Settings(
     wrk_threads=1,
 )
 
+#: `--quick`: a smoke run, each part once and briefly (every target at 16 connections, both
+#: stores at one size), to tell that the bench works, not how fast anything is. The test suite
+#: runs it (tests/test_bench.py).
 QUICK = replace(
     FULL,
     name="quick",
     duration_s=1,
     repetitions=1,
-    warmup_s=1,
-    seed_messages=50,
-    scale_sizes=(1_000, 10_000),
+    concurrency=(16,),
+    warmup_s=0,
+    seed_messages=20,
+    scale_sizes=(1_000,),
     scale_duration_s=1,
     scale_repetitions=1,
-    bulk_sends=2,
+    bulk_sends=1,
 )

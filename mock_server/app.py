@@ -33,6 +33,7 @@ from mock_server.http.middleware import (
 from mock_server.http.operations import decorate_once
 from mock_server.http.problems import Bounds
 from mock_server.http.spec_limits import limits_from_spec
+from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.validation import middlewares, validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
@@ -128,6 +129,7 @@ def create_app(
     fast_path: bool = True,
     public_spec: Path = PUBLIC_SPEC,
     journal_size: int = DEFAULT_SIZE,
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -143,6 +145,7 @@ def create_app(
     limits are read from it, so an edited contract changes the mock's rules.
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
     `mock_server.http.journal`); 0 turns the journal off.
+    `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -203,6 +206,9 @@ def create_app(
                 for path, methods in _concrete_paths(control_spec["paths"]).items()
             },
         },
+    )
+    app.add_middleware(
+        BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
     )
     if fast_path:
         app.add_middleware(

@@ -7,7 +7,10 @@ the throughput in the benchmark, and the mock is often the target of load tests.
 (`mock_server.http.fast_path`) is on unless `--no-fast-path` (`AATROX_MOCK_FAST_PATH=0`): the
 switch is there to tell, when an answer surprises, whether connexion alone answers the same. A
 config that is not valid stops the mock before it serves anything, with a message naming the
-bad key.
+bad key. Two time limits let a stalled client go: `--body-timeout` (a request's body must arrive
+within it, else 408) and `--keep-alive-timeout` (an idle connection between requests is closed).
+The banner prints a token only for the built-in config's `dev-token`: a user's config holds
+real-looking secrets, so for it the banner names the accounts and says where their tokens are.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import uvicorn
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
 from mock_server.http.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
+from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.sms.config import (
     Config,
     ConfigError,
@@ -34,6 +38,8 @@ from mock_server.sms.config import (
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
 ENV = "AATROX_MOCK_"
+#: uvicorn's own default for `timeout_keep_alive`.
+DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 
 
 def _flag(name: str, *, default: bool) -> bool:
@@ -104,7 +110,29 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         default=int(env.get(ENV + "JOURNAL_SIZE", str(DEFAULT_JOURNAL_SIZE))),
         help="public calls the request journal keeps (GET /_mock/requests, the inbox page); 0: off",
     )
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=env.get(ENV + "BODY_TIMEOUT", str(DEFAULT_BODY_TIMEOUT_S)),  # argparse applies type
+        help="seconds a request's body may take to arrive; then a 408 and the connection closed",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=env.get(ENV + "KEEP_ALIVE_TIMEOUT", str(DEFAULT_KEEP_ALIVE_TIMEOUT_S)),
+        help="seconds an idle connection is kept open between requests",
+    )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def load(path: Path | None, seed: int | None = None) -> Config:
@@ -124,19 +152,24 @@ def app_from_env() -> object:
     args = _parser().parse_args([])
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
     store = open_store(Path(db) if db else None)
-    return create_app(config, store=store, fast_path=args.fast_path, journal_size=args.journal_size)
+    return create_app(
+        config,
+        store=store,
+        fast_path=args.fast_path,
+        journal_size=args.journal_size,
+        body_timeout_s=args.body_timeout,
+    )
 
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
     base = f"http://{args.host}:{args.port}"
-    first = next(iter(config.accounts))
     store = f"SQLite {args.db}" if args.db else "in memory"
     return "\n".join(
         [
             f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
             f" clock {config.clock}",
             f"  Base URL:    {base}/api/v2/",
-            f"  Dev token:   {first.tokens[0]}   (account '{first.name}')",
+            _tokens_line(args, config),
             f"  Swagger UI:  {base}/ui/",
             f"  Inbox page:  {base}/   (request journal: {_journal(args.journal_size)})",
             f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
@@ -148,6 +181,16 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
 
 def _journal(size: int) -> str:
     return f"last {size} calls" if size else "off, --journal-size 500 to keep calls"
+
+
+def _tokens_line(args: argparse.Namespace, config: Config) -> str:
+    """The built-in config's dev token, which is public; for a user's config only the account
+    names: its tokens may be real secrets, and a banner ends up in logs."""
+    if args.config is None:
+        first = next(iter(config.accounts))
+        return f"  Dev token:   {first.tokens[0]}   (account '{first.name}')"
+    names = ", ".join(f"'{account.name}'" for account in config.accounts)
+    return f"  Accounts:    {names}   (their tokens: in {args.config})"
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
@@ -176,10 +219,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
                 store=open_store(args.db),
                 fast_path=args.fast_path,
                 journal_size=args.journal_size,
+                body_timeout_s=args.body_timeout,
             ),
             host=args.host,
             port=args.port,
             access_log=args.access_log,
+            timeout_keep_alive=args.keep_alive_timeout,
         )
         return 0
     # Workers are separate processes: they rebuild the app from the environment.
@@ -190,6 +235,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     if args.seed is not None:
         os.environ[ENV + "SEED"] = str(args.seed)
     os.environ[ENV + "JOURNAL_SIZE"] = str(args.journal_size)
+    os.environ[ENV + "BODY_TIMEOUT"] = str(args.body_timeout)
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,
@@ -197,5 +243,6 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
+        timeout_keep_alive=args.keep_alive_timeout,
     )
     return 0

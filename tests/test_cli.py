@@ -14,6 +14,7 @@ import uvicorn
 from mock_server import cli
 from mock_server.app import spec_limits
 from mock_server.http.fast_path import FastPath
+from mock_server.http.timeouts import BodyTimeoutMiddleware
 
 
 class Served:
@@ -140,14 +141,75 @@ def test_the_banner_names_the_base_url_the_dev_token_and_the_swagger_ui(
     assert (served.options["host"], served.options["port"]) == ("127.0.0.1", 8080)
 
 
-def test_the_banner_shows_the_first_account_of_the_config(
+def test_the_banner_never_prints_a_token_of_a_users_config(
     served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = 'accounts:\n  - {name: team, tokens: [team-token], numbers: ["*"]}\n'
-    assert cli.main(["--config", _config(tmp_path, text)]) == 0
+    text = (
+        "accounts:\n"
+        '  - {name: team, tokens: [team-secret-1], numbers: ["*"]}\n'
+        '  - {name: ops, tokens: [ops-secret-2, dev-token], numbers: ["*"]}\n'
+    )
+    path = _config(tmp_path, text)
+    assert cli.main(["--config", path]) == 0
     out = capsys.readouterr().out
-    assert "team-token" in out
-    assert "dev-token" not in out
+    assert "secret" not in out
+    assert "dev-token" not in out  # even the well-known one: it is the user's config now
+    assert "'team', 'ops'" in out
+    assert path in out  # where the tokens are
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "body", "keep_alive"),
+    [
+        pytest.param([], {}, 10.0, 5.0, id="defaults"),
+        pytest.param(
+            [],
+            {"AATROX_MOCK_BODY_TIMEOUT": "2.5", "AATROX_MOCK_KEEP_ALIVE_TIMEOUT": "7"},
+            2.5,
+            7.0,
+            id="variables",
+        ),
+        pytest.param(
+            ["--body-timeout", "3", "--keep-alive-timeout", "0.5"],
+            {"AATROX_MOCK_BODY_TIMEOUT": "2.5", "AATROX_MOCK_KEEP_ALIVE_TIMEOUT": "7"},
+            3.0,
+            0.5,
+            id="flags-win",
+        ),
+    ],
+)
+def test_time_limits_are_set_by_flag_or_variable(
+    served: Served,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    body: float,
+    keep_alive: float,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(args) == 0
+    assert served.options["timeout_keep_alive"] == keep_alive
+    [(app_args, _)] = served.calls
+    [timeout] = [
+        m.keywords["timeout"] for m in app_args[0].middleware.middlewares if _is_timeout(m)
+    ]
+    assert timeout == body
+
+
+def _is_timeout(middleware: Any) -> bool:
+    return getattr(middleware, "func", None) is BodyTimeoutMiddleware
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
+def test_a_time_limit_that_is_not_a_positive_number_stops_it(
+    served: Served, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--body-timeout", value])
+    assert stopped.value.code == 2
+    assert "--body-timeout" in capsys.readouterr().err
+    assert served.calls == []
 
 
 def test_environment_variables_are_honoured(
@@ -306,3 +368,15 @@ def test_a_negative_journal_size_is_exit_2(
     assert cli.main(["--journal-size", "-1"]) == 2
     assert "--journal-size" in capsys.readouterr().err
     assert served.calls == []
+
+
+def test_worker_processes_get_the_body_time_limit(served: Served, tmp_path: Path) -> None:
+    db = str(tmp_path / "workers.sqlite")
+    assert (
+        cli.main(["--workers", "2", "--db", db, "--body-timeout", "3", "--keep-alive-timeout", "4"])
+        == 0
+    )
+    assert served.options["timeout_keep_alive"] == 4.0
+    app: Any = cli.app_from_env()
+    [timeout] = [m.keywords["timeout"] for m in app.middleware.middlewares if _is_timeout(m)]
+    assert timeout == 3.0

@@ -49,10 +49,4 @@ def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[[str], Any]:
             return token_info
 
-        @staticmethod
-        def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
-            # connexion asks inspect.signature twice per request whether the token function
-            # wants `request` or `required_scopes`; ours takes only the token.
-            return False
-
     return AccountBearerHandler

@@ -19,9 +19,11 @@ Why it answers exactly as connexion would:
   middleware, which renders them as it renders all others.
 
 It sits inside the body limit, the trailing-slash trim, the concrete-path check and fault
-injection. The app factory leaves it out when responses are validated (tests), since connexion
-must see those answers; tests/api/test_fast_path.py and tests/robustness hold both paths to the
-same answers.
+injection. Its answers skip connexion's response validation (`validate_responses`), also when
+that is on: what holds them to the spec is outside the app — every answer the API suite
+receives is checked against the spec (tests/api/answers.py), the contract suite checks them over
+uvicorn and through Prism's proxy, and tests/api/test_fast_path.py and tests/robustness hold
+both paths to the same answers.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The public API is called through the generated client (`aatrox_sms_client`), whose httpx client
 is a starlette TestClient of the in-process app; the control API (setup, and "nothing was
-stored" assertions) through plain HTTP.
+stored" assertions) through plain HTTP. Every answer any of them receives is checked against
+the spec (tests/api/answers.py), whichever path of the mock served it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aatrox_sms_client.types import Response
 from mock_server.app import create_app
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
 from mock_server.sms.store import MessageStore
+from tests.api.answers import checked
 
 # Numbers of the built-in config: acme owns ACME_1 and ACME_2; dev owns every number.
 ACME_1, ACME_2 = "+61491570156", "+61491570157"
@@ -73,7 +75,7 @@ class Mock:
 
     def anonymous(self, headers: dict[str, str] | None = None) -> TestClient:
         """A TestClient with exactly `headers` (no token unless given)."""
-        client: TestClient = self.app.test_client(headers=headers or {})
+        client: TestClient = checked(self.app.test_client(headers=headers or {}))
         return client
 
     def advance(self, seconds: float) -> datetime:
@@ -113,9 +115,10 @@ class Mock:
 
 @contextmanager
 def running(config: Config = MANUAL_CONFIG, store: MessageStore | None = None) -> Iterator[Mock]:
-    """`create_app(config, store=store, validate_responses=True)`, served to TestClients."""
+    """`create_app(config, store=store, validate_responses=True)` (fast path on, as served),
+    served to TestClients whose every answer is checked against the spec."""
     app = create_app(config, store=store, validate_responses=True)
     with ExitStack() as stack:
-        http = stack.enter_context(app.test_client(headers=bearer(DEV_TOKEN)))
-        acme_http = stack.enter_context(app.test_client(headers=bearer(ACME_TOKEN)))
+        http = stack.enter_context(checked(app.test_client(headers=bearer(DEV_TOKEN))))
+        acme_http = stack.enter_context(checked(app.test_client(headers=bearer(ACME_TOKEN))))
         yield Mock(app, http, typed_client(http), typed_client(acme_http, ACME_TOKEN))

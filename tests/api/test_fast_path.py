@@ -2,9 +2,11 @@
 not plainly understand (mock_server/http/fast_path.py).
 
 Two kinds of test: the rules, on the middleware alone (which requests it takes, and that what
-it hands on arrives intact); and a property, two apps — fast path on and off — driven with the
-same generated requests, plain and not, must give the same answers, byte for byte once each
-app's own ids and cursors are named by the order they first appeared in.
+it hands on arrives intact); and a property: two apps — fast path on and off — each reset to the
+same start before every example, are sent the same calls, drawn from the spec by schemathesis
+(positive and negative cases of every public operation, mostly with a known token), and must
+give the same answers, byte for byte once each app's own ids and cursors are named by the order
+they first appeared in.
 """
 
 from __future__ import annotations
@@ -12,22 +14,26 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import schemathesis
 from connexion.spec import Specification
 from hypothesis import given
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.core.result import Ok
 from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from mock_server.app import PUBLIC_SPEC, create_app
 from mock_server.http.fast_path import FastPath
 from mock_server.sms.store import MemoryStore
-from tests.api.harness import ACME_1, DEV_A, DEV_B, DEV_TOKEN, MANUAL_CONFIG, SERVER_ERROR
+from tests.api.answers import checked
+from tests.api.harness import DEV_A, DEV_B, DEV_TOKEN, MANUAL_CONFIG
 
 SPEC = Specification.load(PUBLIC_SPEC)
 GOOD = {"authorization": f"Bearer {DEV_TOKEN}"}
@@ -62,9 +68,10 @@ class Recorder:
         self.passed_on.append(body)
         await Response(b"connexion", status_code=418)(scope, receive, send)
 
-    def fast_path(self) -> FastPath:
-        """A FastPath over the public spec whose two ways out are recorded here."""
-        return FastPath(self.inner, spec=SPEC, handlers=self.handler, token_info=_token_info)
+    def fast_path(self, spec: Mapping[str, Any] = SPEC) -> FastPath:
+        """A FastPath over `spec` (the public one by default) whose two ways out are recorded
+        here."""
+        return FastPath(self.inner, spec=spec, handlers=self.handler, token_info=_token_info)
 
 
 def _token_info(token: str) -> dict[str, Any] | None:
@@ -280,6 +287,13 @@ def test_a_body_in_several_messages_is_read_whole() -> None:
 ID = re.compile(r"msg_[0-9a-f]{24}")
 NEXT_CURSOR = re.compile(r'"next_cursor":"([^"]+)"')
 FIXED_START_US = str(1_764_000_000 * 1_000_000)  # both clocks start at the same instant
+#: The cases come from the spec: schemathesis's strategies for every public operation, positive
+#: (mostly plain: the fast path's) and negative (mostly not: connexion's).
+SCHEMA = schemathesis.openapi.from_path(PUBLIC_SPEC)
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations() if isinstance(result, Ok)]
+#: Stand-ins a case may carry, which each side replaces with its own value (ids and cursors
+#: differ between the two apps): the n-th id or cursor it has answered.
+ID_REF, CURSOR_REF = "msg_0000000000000000000000{n:02d}", "cursor-ref-{n}"
 
 
 @dataclass
@@ -287,145 +301,100 @@ class Side:
     """One app, and the ids and cursors it has answered, each by order of first appearance."""
 
     http: TestClient
+    store: MemoryStore
     ids: dict[str, int] = field(default_factory=dict)
     cursors: dict[str, int] = field(default_factory=dict)
 
-    def answer(self, request: Draw) -> tuple[int, dict[str, str], str]:
-        refs = {"ref": _nth(self.ids, request.ref), "cursor": _nth(self.cursors, request.ref)}
-        response = self.http.request(
-            request.method,
-            request.path.format(**refs),
-            params=request.query.format(**refs) or None,
-            headers=request.headers,
-            content=request.body or None,
-        )
+    def reset(self) -> None:
+        """No messages, the clock at the shared start, nothing remembered."""
+        assert self.http.post("/_mock/reset").status_code == 204
+        self.store.update_state("clock.manual_us", lambda _old: FIXED_START_US)
+        self.ids.clear()
+        self.cursors.clear()
+
+    def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+        params = request["params"] and {k: self._own_refs(v) for k, v in request["params"].items()}
+        own = {**request, "url": self._own_refs(request["url"]), "params": params}
+        response = self.http.request(**own)
         text = ID.sub(lambda m: f"<id {_label(self.ids, m[0])}>", response.text)
         text = NEXT_CURSOR.sub(lambda m: f'"next_cursor":"{_label(self.cursors, m[1])}"', text)
         headers = {k: v for k, v in response.headers.items() if k != "content-length"}
         return response.status_code, headers, text
+
+    def _own_refs(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        for n in range(REFS):
+            value = value.replace(ID_REF.format(n=n), _nth(self.ids, n, "msg_" + "0" * 24))
+            value = value.replace(CURSOR_REF.format(n=n), _nth(self.cursors, n, "not-a-cursor"))
+        return value
+
+
+REFS = 3
 
 
 def _label(seen: dict[str, int], value: str) -> int:
     return seen.setdefault(value, len(seen))
 
 
-def _nth(seen: dict[str, int], index: int) -> str:
+def _nth(seen: dict[str, int], index: int, stranger: str) -> str:
     """The index-th value seen, or a well-formed stranger."""
     known = list(seen)
-    return known[index] if index < len(known) else "msg_000000000000000000000000"
+    return known[index] if index < len(known) else stranger
 
 
-@dataclass(frozen=True)
-class Draw:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    ref: int  # which earlier id `{ref}` (in the path), or cursor `{cursor}` (query), stands for
-
-
-def _client(fast_path: bool) -> TestClient:
+def _client(fast_path: bool) -> tuple[TestClient, MemoryStore]:
     store = MemoryStore()
-    store.update_state("clock.manual_us", lambda _old: FIXED_START_US)
-    client: TestClient = create_app(MANUAL_CONFIG, store=store, fast_path=fast_path).test_client()
-    return client
+    app = create_app(MANUAL_CONFIG, store=store, fast_path=fast_path)
+    client: TestClient = checked(app.test_client())  # every answer held to the spec as well
+    return client, store
 
 
 @pytest.fixture(scope="module")
 def sides() -> Iterator[tuple[Side, Side]]:
-    with _client(fast_path=True) as fast, _client(fast_path=False) as slow:
-        yield Side(fast), Side(slow)
-
-
-SENDERS = [DEV_A, DEV_B, ACME_1]
-RECIPIENTS = [*SENDERS, SERVER_ERROR]  # SERVER_ERROR: the config makes its sends answer 500
-TEXTS = ["Hi", "€ 1", "x" * 200]
+    (fast, fast_store), (slow, slow_store) = _client(fast_path=True), _client(fast_path=False)
+    with fast, slow:
+        yield Side(fast, fast_store), Side(slow, slow_store)
 
 
 @st.composite
-def plain(draw: st.DrawFn) -> Draw:
-    """A call in the form the fast path takes (it may still fail in the domain: 403, 404, 500)."""
-    operation = draw(
-        st.sampled_from(["send", "disclaimer", "bulk", "details", "receive", "history"])
-    )
-    query: list[str] = []
-    body = b""
-    if operation in ("send", "disclaimer", "bulk"):
-        path = {"send": "/api/v2/sms/send", "disclaimer": "/api/v2/sms/send/disclaimer"}.get(
-            operation, "/api/v2/sms/send/bulk"
-        )
-        to = draw(st.sampled_from(RECIPIENTS))
-        fields = {
-            "from": draw(st.sampled_from(SENDERS)),
-            "to": draw(st.lists(st.sampled_from(RECIPIENTS), min_size=1, max_size=3, unique=True))
-            if operation == "bulk"
-            else to,
-            "text": draw(st.sampled_from(TEXTS)),
-        }
-        body = json.dumps(fields).encode()
-        return Draw("POST", path, "", {**GOOD, **JSON}, body, 0)
-    if operation == "details":
-        return Draw("GET", "/api/v2/sms/{ref}", "", GOOD, b"", draw(st.integers(0, 8)))
-    if operation == "receive":
-        query.append("to=" + quote(draw(st.sampled_from(RECIPIENTS))))
-        if draw(st.booleans()):
-            query.append("from=" + quote(draw(st.sampled_from(SENDERS))))
-    if draw(st.booleans()):
-        query.append(f"limit={draw(st.integers(1, 3))}")
-    if draw(st.booleans()):
-        query.append("cursor={cursor}")
-    if operation == "history" and draw(st.booleans()):
-        query.append("since=2025-11-24T16:00:00Z")
-    if operation == "history" and draw(st.booleans()):
-        query.append(
-            f"until={draw(st.sampled_from(['2025-11-24T16:00:00Z', '2099-01-01T00:00:00Z']))}"
-        )
-    path = f"/api/v2/sms/{operation}"
-    return Draw("GET", path, "&".join(query), GOOD, body, draw(st.integers(0, 8)))
-
-
-# One change each, away from the plain form: each must reach connexion and be answered as before.
-CHANGES = {
-    "no token": lambda d: replace(
-        d, headers={k: v for k, v in d.headers.items() if k != "authorization"}
-    ),
-    "unknown token": lambda d: replace(d, headers={**d.headers, "authorization": "Bearer nope"}),
-    "lower-case scheme": lambda d: replace(
-        d, headers={**d.headers, "authorization": f"bearer {DEV_TOKEN}"}
-    ),
-    "charset": lambda d: replace(
-        d, headers={**d.headers, "content-type": "application/json; charset=utf-8"}
-    ),
-    "text/plain": lambda d: replace(d, headers={**d.headers, "content-type": "text/plain"}),
-    "broken JSON": lambda d: replace(d, body=d.body[:-1]),
-    "extra field": lambda d: replace(d, body=d.body.replace(b"{", b'{"x": 1, ', 1)),
-    "newline in a number": lambda d: replace(d, body=d.body.replace(b'0156"', b'0156\\n"')),
-    "+ unescaped": lambda d: replace(d, query=d.query.replace("%2B", "+")),
-    "leading zero": lambda d: replace(d, query=d.query.replace("limit=", "limit=0")),
-    "limit too big": lambda d: replace(d, query=d.query.replace("limit=", "limit=100")),
-    "a parameter twice": lambda d: replace(
-        d, query=f"{d.query}&{d.query}" if d.query else "limit=1&limit=1"
-    ),
-    "unknown parameter": lambda d: replace(d, query="&".join(filter(None, [d.query, "x=1"]))),
-    "empty value": lambda d: replace(d, query="&".join(filter(None, [d.query, "limit="]))),
-    "bad cursor": lambda d: replace(d, query=d.query.replace("{cursor}", "abc")),
-    "bad date": lambda d: replace(d, query=d.query.replace("2025-11-24", "2025-11-32")),
-    "no such id": lambda d: replace(d, path=d.path.replace("{ref}", "msg_nothing")),
-    "another method": lambda d: replace(d, method="DELETE" if d.method == "GET" else "PUT"),
-}
-
-
-@st.composite
-def draws(draw: st.DrawFn) -> Draw:
-    """Plain calls, half of them changed in one way."""
-    request = draw(plain())
-    if draw(st.booleans()):
-        request = CHANGES[draw(st.sampled_from(sorted(CHANGES)))](request)
+def requests(draw: st.DrawFn, mode: GenerationMode | None = None) -> dict[str, Any]:
+    """One call of the public API, drawn by schemathesis from the spec (positive or negative),
+    as keyword arguments of `TestClient.request`; usually with a known token, and sometimes
+    naming an id or cursor the app answered earlier."""
+    operation = draw(st.sampled_from(OPERATIONS))
+    modes = list(GenerationMode) if mode is None else [mode]
+    case = draw(operation.as_strategy(generation_mode=draw(st.sampled_from(modes))))
+    if "id" in (case.path_parameters or {}) and draw(st.booleans()):
+        case.path_parameters = {"id": ID_REF.format(n=draw(st.integers(0, REFS - 1)))}
+    if isinstance(case.query, dict) and "cursor" in case.query and draw(st.booleans()):
+        case.query["cursor"] = CURSOR_REF.format(n=draw(st.integers(0, REFS - 1)))
+    kwargs = case.as_transport_kwargs(base_url="http://testserver")
+    headers = {
+        k: v for k, v in kwargs["headers"].items() if k.lower() != "x-schemathesis-testcaseid"
+    }
+    token = draw(st.sampled_from([DEV_TOKEN, DEV_TOKEN, "acme-token", None]))
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = {"method": kwargs["method"], "url": kwargs["url"], "headers": headers}
+    request["params"] = kwargs.get("params") or None
+    if "json" in kwargs:
+        request["json"] = kwargs["json"]
+    elif kwargs.get("data") is not None:
+        request["content"] = kwargs["data"]
     return request
 
 
-@given(request=draws())
-def test_the_fast_path_answers_as_connexion_does(sides: tuple[Side, Side], request: Draw) -> None:
+@given(
+    before=st.lists(requests(GenerationMode.POSITIVE), max_size=3),
+    request=requests(),
+)
+def test_the_fast_path_answers_as_connexion_does(
+    sides: tuple[Side, Side], before: list[dict[str, Any]], request: dict[str, Any]
+) -> None:
+    """From the same fresh start, the same calls get the same answers from both apps."""
     fast, slow = sides
-    assert fast.answer(request) == slow.answer(request)
+    fast.reset()
+    slow.reset()
+    for call in [*before, request]:
+        assert fast.answer(call) == slow.answer(call), call

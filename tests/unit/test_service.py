@@ -317,9 +317,9 @@ def test_a_receive_cursor_is_refused_by_another_listing(
         service.receive(acme, ACME_1, "+61400000001", 1, cursor)  # another filter
     with pytest.raises(InvalidCursor):
         service.history(acme, 1, cursor)  # another endpoint
+    # Tampered: the last two characters changed (to "AA", or "BB" where they were "AA").
+    tampered = cursor[:-2] + ("BB" if cursor.endswith("AA") else "AA")
     with pytest.raises(InvalidCursor):
-        # Tampered: the last two characters changed (to "AA", or "BB" where they were "AA").
-        tampered = cursor[:-2] + ("BB" if cursor.endswith("AA") else "AA")
         service.receive(acme, ACME_1, None, 1, tampered)
 
 
