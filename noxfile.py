@@ -297,7 +297,9 @@ def tests(session: nox.Session) -> None:
     The floor ([tool.coverage.report] fail_under) holds for the whole suite only: with pytest
     arguments (a selection), the report is shown and not judged."""
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    # Two workers (pytest-xdist): much of the suite waits on servers and subprocesses, so two
+    # processes keep both cores busy; `make test ARGS='-n 0'` runs in one process.
+    session.run("coverage", "run", "-m", "pytest", "-n", "2", *session.posargs)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report", *(["--fail-under=0"] if session.posargs else []))
 

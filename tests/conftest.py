@@ -1,4 +1,5 @@
-"""Hypothesis profiles for every property test (schemathesis included).
+"""Hypothesis profiles for every property test (schemathesis included), and the contract
+suite's limits table at the end of every report that ran it.
 
 `ci` when CI is set (what `make test` runs there), else `dev`; `make contract-long` picks `long`
 with `--hypothesis-profile=long` and a random `--hypothesis-seed`, which wins over the choice here.
@@ -6,7 +7,11 @@ with `--hypothesis-profile=long` and a random `--hypothesis-seed`, which wins ov
 
 import os
 
+import pytest
 from hypothesis import settings
+
+from tests.contract import budget, reporting
+from tests.contract.targets import limits_report
 
 # deadline=None: a test that talks to a server is timed by the server, not by the data it draws.
 settings.register_profile("dev", max_examples=50, deadline=None)
@@ -14,3 +19,25 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("long", max_examples=2_000, deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+# Under pytest-xdist (`make test` runs two workers) the contract cases are counted in the
+# workers, and only the controller prints the report: each worker hands its counts over.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output[reporting.WORKER_OUTPUT_KEY] = reporting.exported()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    reporting.merge(getattr(node, "workeroutput", {}).get(reporting.WORKER_OUTPUT_KEY, []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not reporting.counts:
+        return  # no contract case ran
+    terminalreporter.section("contract targets: known limits")
+    lines = [*limits_report(reporting.counts), *reporting.summary_lines(), budget.summary()]
+    for line in lines:
+        terminalreporter.write_line(line)

@@ -1,4 +1,5 @@
-"""The contract targets' servers as session fixtures, and the limits table in every report.
+"""The contract targets' servers as session fixtures (the limits table is printed by
+tests/conftest.py, which the xdist controller loads too).
 
 A server starts the first time a test needs it and stops at the end of the session. The
 conformance test sends each case to every target; `CONTRACT_TARGETS=prism-mock,prism-proxy`
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.contract import budget, reporting, servers
+from tests.contract import servers
 from tests.contract.targets import (
     CONNEXION_ASGI,
     CONNEXION_UVICORN,
@@ -23,7 +24,6 @@ from tests.contract.targets import (
     TARGETS,
     Target,
     contract_app,
-    limits_report,
 )
 from tests.support import prism as prism_support
 
@@ -93,10 +93,3 @@ def endpoints(reach: Reach) -> list[servers.Endpoint]:
 
 def pytest_report_header() -> list[str]:
     return [f"contract targets: {', '.join(t.name for t in TARGETS)} (known limits: see the end)"]
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    terminalreporter.section("contract targets: known limits")
-    lines = [*limits_report(reporting.counts), *reporting.summary_lines(), budget.summary()]
-    for line in lines:
-        terminalreporter.write_line(line)

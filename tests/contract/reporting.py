@@ -78,6 +78,23 @@ def reported_on(endpoint: Endpoint, case: Case[Any]) -> Iterator[None]:
         raise
 
 
+#: Where an xdist worker hands its counts to the controller, which prints the report.
+WORKER_OUTPUT_KEY = "contract_counts"
+
+
+def exported() -> list[list[object]]:
+    """`counts` as plain lists, which xdist can send from a worker."""
+    return [[name, key, number] for (name, key), number in counts.items()]
+
+
+def merge(rows: list[list[object]]) -> None:
+    """Add a worker's `exported()` counts to this process's."""
+    for name, key, number in rows:
+        assert isinstance(name, str)
+        assert isinstance(number, int)
+        counts[(name, key)] += number
+
+
 def summary_lines() -> list[str]:
     lines = ["Cases per target (sent / not sent because of a limit):"]
     names = dict.fromkeys(name for name, _ in counts)
