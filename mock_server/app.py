@@ -210,15 +210,20 @@ def create_app(
     app.add_middleware(
         BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
     )
+    app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
     if fast_path:
+        # Outermost of our layers (the first added at BEFORE_EXCEPTION): see its docstring.
         app.add_middleware(
             FastPath,
-            position=MiddlewarePosition.BEFORE_SWAGGER,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
             spec=_public_spec(public_spec),
             handlers=public,
             token_info=token_check(config.accounts),
+            faults=faults.current,
+            journal=journal,
+            changes=changes,
+            body_timeout_s=body_timeout_s,
         )
-    app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
     # Outside connexion's exception middleware: they see every answer as it is sent, the
     # rendered problems and the fast path's answers too.
     app.add_middleware(

@@ -224,6 +224,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             host=args.host,
             port=args.port,
             access_log=args.access_log,
+            proxy_headers=False,  # nothing reads the client's address: its layer is pure cost
             timeout_keep_alive=args.keep_alive_timeout,
         )
         return 0
@@ -243,6 +244,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
+        proxy_headers=False,
         timeout_keep_alive=args.keep_alive_timeout,
     )
     return 0

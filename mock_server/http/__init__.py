@@ -14,12 +14,20 @@ strike from it, with the code. "Upstream" is what would let the line go.
   app's accounts rather than a Python path written into the contract (`x-bearerInfoFunc`).
   Upstream: spec-first/connexion#427 (local token validation) led to `x-*InfoFunc` paths only;
   no issue asks for a callable.
-- `validation.py`: the body validator's `_parse`, `_validate`, `_insert_messages`, `_encoding`
-  and `_schema`, and the parameter validator's `validate_query_parameter_list`, `parameters`,
-  `security_query_params` and `strict_validation`; `connexion.json_schema.Draft4RequestValidator`
-  and `connexion.datastructures.MediaTypeDict` (undocumented modules). Upstream:
+- `validation.py`: the body validator's `_schema` and `_required`; the parameter validator's
+  `validate_query_parameter_list`, `parameters`, `security_query_params` and
+  `strict_validation`; `RequestValidationOperation.extract_content_type` and
+  `validate_mime_type`, `RequestValidationAPI.make_operation` (with `next_app` and
+  `validator_map`) and `RequestValidationMiddleware.api_cls`, so that connexion's request
+  validation leaves the body to `bodies.py` instead of splitting the Content-Type itself (the
+  stack is swapped through the documented `AsyncApp(middlewares=...)`, starting from
+  `ConnexionMiddleware.default_middlewares`); `connexion.json_schema.Draft4RequestValidator` and
+  `connexion.datastructures.MediaTypeDict` (undocumented modules). Upstream:
   spec-first/connexion#1860 (a body that is not UTF-8 is a 500); no issue asks for every error
-  of a request instead of the first.
+  of a request instead of the first, nor for one reading of a body shared with the handler.
+- `bodies.py` and `operations.py`: `SharedBodyRequest` overrides `ConnexionRequest`'s
+  `content_type`, `mimetype`, `form`, `files` and `get_body`, so the handler gets the body the
+  validator checked. Upstream: none found.
 - `fast_path.py`: `connexion.decorators.parameter.pythonic`, connexion's own rule for naming a
   handler's arguments (`from` -> `from_`), used so that both paths name them alike. Upstream:
   none; it is a module function, not a documented API.

@@ -66,16 +66,21 @@ def _rendered(to_problem: ToProblem, bounds: Bounds) -> Handler:
     return handle
 
 
+#: How each error a handler may raise becomes a problem.
+_TO_PROBLEM: dict[type[Exception], ToProblem] = {
+    ProblemException: _itself,
+    domain.ValidationFailed: _validation_failed,
+    domain.InvalidCursor: _invalid_cursor,
+    domain.NotOwned: _as(403),
+    domain.NotFound: _as(404),
+    domain.ClockNotAdjustableError: _as(409),
+    domain.SimulatedServerError: _as(500),
+}
+#: The errors the app answers with a problem (the fast path hands their requests to connexion).
+RENDERED: tuple[type[Exception], ...] = tuple(_TO_PROBLEM)
+
+
 def register(app: AsyncApp, bounds: Bounds) -> None:
     """Turn every error the app raises into a problem within `bounds` (from the spec)."""
-    handlers: dict[type[Exception], ToProblem] = {
-        ProblemException: _itself,
-        domain.ValidationFailed: _validation_failed,
-        domain.InvalidCursor: _invalid_cursor,
-        domain.NotOwned: _as(403),
-        domain.NotFound: _as(404),
-        domain.ClockNotAdjustableError: _as(409),
-        domain.SimulatedServerError: _as(500),
-    }
-    for exception, to_problem in handlers.items():
+    for exception, to_problem in _TO_PROBLEM.items():
         app.add_error_handler(exception, _rendered(to_problem, bounds))

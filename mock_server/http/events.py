@@ -45,6 +45,11 @@ class Changes:
         for listener in self._listeners:
             listener.cue(topic)
 
+    def after_call(self, method: str) -> None:
+        """A call was answered: cue `messages` unless its method changes nothing."""
+        if method not in _SAFE_METHODS:
+            self.notify(MESSAGES)
+
     def listen(self) -> Listener:
         listener = Listener(self)
         self._listeners.add(listener)
@@ -129,5 +134,5 @@ class ChangeCueMiddleware:
         try:
             await self.app(scope, receive, send)
         finally:
-            if scope["type"] == "http" and scope["method"] not in _SAFE_METHODS:
-                self.changes.notify(MESSAGES)
+            if scope["type"] == "http":
+                self.changes.after_call(scope["method"])

@@ -15,12 +15,18 @@ Why it answers exactly as connexion would:
   asks too) reads as JSON — and only when every check passes. Any doubt, and the request goes to
   connexion (with the body it read, replayed, and its decoding kept in the scope, so the body is
   decoded once), and every 4xx the mock answers still comes from one place;
-- errors the handler raises (403, 404, a configured 500) propagate to connexion's exception
-  middleware, which renders them as it renders all others.
+- an error the handler raises (403, 404, a configured 500) hands the request to connexion too:
+  the service checks everything before it stores anything, so connexion's second call raises
+  the same error with nothing done, and renders it as it renders all others.
 
-It sits inside the body limit, the trailing-slash trim, the concrete-path check and fault
-injection. Its answers skip connexion's response validation (`validate_responses`), also when
-that is on: what holds them to the spec is outside the app — every answer the API suite
+It is the outermost of the app's own layers (inside only starlette's server-error middleware):
+the layers inside it cost a tenth of the mock's time per call, for nothing on a plain call. So
+it keeps their promises itself for the calls it answers, and hands them every other call: a
+body over the size limit (413), a body slower than the time limit (408, from the messages it
+read and a receive that has timed out), any fault set through the control API; it records the
+calls it answers in the request journal and cues the inbox page's event stream as their
+middleware would. Its answers skip connexion's response validation (`validate_responses`), also
+when that is on: what holds them to the spec is outside the app — every answer the API suite
 receives is checked against the spec (tests/api/answers.py), the contract suite checks them over
 uvicorn and through Prism's proxy, and tests/api/test_fast_path.py and tests/robustness hold
 both paths to the same answers.
@@ -28,6 +34,7 @@ both paths to the same answers.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +46,12 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.http import bodies
+from mock_server.http.errors import RENDERED
+from mock_server.http.events import REQUESTS, Changes
+from mock_server.http.faults import Faults
+from mock_server.http.journal import RequestJournal
+from mock_server.http.middleware import MAX_BODY_BYTES
+from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.http.validation import is_valid
 
 Handler = Callable[..., Awaitable[Response]]
@@ -73,11 +86,26 @@ class _Operation:
 
 class _NotPlainError(Exception):
     """Not an error: the signal that a request is not in the plain form this path takes, so
-    connexion answers it. `replay` holds the messages of the body already received, if any."""
+    connexion answers it. `replay` holds the messages of the body already received, if any;
+    `timed_out`, that the rest of the body did not come in time."""
 
-    def __init__(self, replay: list[Message] | None = None) -> None:
+    def __init__(self, replay: list[Message] | None = None, *, timed_out: bool = False) -> None:
         super().__init__()
         self.replay = replay
+        self.timed_out = timed_out
+
+
+async def _timed_out() -> Message:
+    """The receive connexion gets after a body the fast path gave up waiting for: its body time
+    limit (`mock_server.http.timeouts`) answers the 408."""
+    raise TimeoutError
+
+
+_NO_FAULTS = Faults()
+
+
+def _no_faults() -> Faults:
+    return _NO_FAULTS
 
 
 def _param(spec: dict[str, Any]) -> _Param | None:
@@ -134,7 +162,9 @@ class FastPath:
     """ASGI middleware answering plainly valid public calls (see the module docstring).
 
     `spec` is the public spec with its `$ref`s resolved; `handlers` maps an operationId to its
-    handler; `token_info` is the security handler's check, returning None for a bad token.
+    handler; `token_info` is the security handler's check, returning None for a bad token. The
+    rest are the promises of the layers inside it, kept for the calls it answers: the faults in
+    force, the request journal and the event stream's cues, the body's size and time limits.
     """
 
     def __init__(
@@ -144,9 +174,19 @@ class FastPath:
         spec: Mapping[str, Any],
         handlers: Callable[[str], Handler],
         token_info: TokenCheck,
+        faults: Callable[[], Faults] = _no_faults,
+        journal: RequestJournal | None = None,
+        changes: Changes | None = None,
+        body_limit: int = MAX_BODY_BYTES,
+        body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
     ) -> None:
         self.app = app
         self.token_info = token_info
+        self.faults = faults
+        self.journal = journal if journal is not None and journal.size else None
+        self.changes = changes
+        self.body_limit = body_limit
+        self.body_timeout_s = body_timeout_s
         self.concrete: dict[tuple[str, str], _Operation] = {}
         self.templated: list[tuple[str, re.Pattern[str], _Operation]] = []
         for path, item in spec["paths"].items():
@@ -163,13 +203,16 @@ class FastPath:
                         r"\\\{(\w+)\\\}", rf"(?P<\1>{_PLAIN_SEGMENT})", re.escape(path)
                     )
                     self.templated.append((method.upper(), re.compile(pattern + r"\Z"), compiled))
+        self.concrete_paths = frozenset(path for _, path in self.concrete)
 
     def _route(self, method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:
-        # Concrete paths win over templates, as OpenAPI says (ConcretePathMiddleware, outside
-        # this one, already refused the methods they do not serve).
+        # Concrete paths win over templates, as OpenAPI says: a method a concrete path does not
+        # serve is connexion's (ConcretePathMiddleware's 405), not a template's.
         operation = self.concrete.get((method, path))
         if operation is not None:
             return operation, {}
+        if path in self.concrete_paths:
+            return None
         for template_method, pattern, operation in self.templated:
             if template_method == method and (match := pattern.match(path)):
                 return operation, match.groupdict()
@@ -177,25 +220,70 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        if route is None:
+        if route is None or self.faults() != _NO_FAULTS:  # faults: FaultMiddleware's, inside
             await self.app(scope, receive, send)
             return
         operation, path_values = route
+        messages: list[Message] | None = None
         try:
             headers = _plain_headers(scope)
             kwargs = self._arguments(
                 operation, path_values, scope.get("query_string", b""), headers
             )
             if operation.body is not None:
-                kwargs["body"] = _json_body(
-                    scope, headers, await _read_body(receive, headers), operation
-                )
+                messages = await self._read_body(receive, headers)
+                kwargs["body"] = _json_body(scope, headers, messages, operation)
+            response = await operation.handler(**kwargs)
         except _NotPlainError as hand_on:
-            replayed = receive if hand_on.replay is None else bodies.replay(hand_on.replay, receive)
+            rest = _timed_out if hand_on.timed_out else receive
+            replayed = rest if hand_on.replay is None else bodies.replay(hand_on.replay, rest)
             await self.app(scope, replayed, send)
             return
-        response = await operation.handler(**kwargs)
+        except RENDERED:
+            # Raised before anything was stored: connexion's call raises it again, and renders it.
+            await self.app(
+                scope, receive if messages is None else bodies.replay(messages, receive), send
+            )
+            return
         await response(scope, receive, send)
+        if self.journal is not None:
+            self.journal.record_call(
+                scope["method"],
+                scope["path"],
+                response.status_code,
+                kwargs["token_info"]["sub"],
+                None,
+            )
+            if self.changes is not None:
+                self.changes.notify(REQUESTS)
+        if self.changes is not None:
+            self.changes.after_call(scope["method"])
+
+    async def _read_body(self, receive: Receive, headers: Mapping[bytes, bytes]) -> list[Message]:
+        """The messages of the whole body, when it came as announced: with a Content-Length it
+        matches, within the size and time limits. Otherwise (a client gone mid-body included)
+        connexion gets the messages received so far, in order, then the rest, and answers as it
+        would have."""
+        if b"transfer-encoding" in headers:
+            raise _NotPlainError
+        length = headers.get(b"content-length", b"")
+        if not length.isdigit() or int(length) > self.body_limit:
+            raise _NotPlainError
+        messages: list[Message] = []
+        try:
+            async with asyncio.timeout(self.body_timeout_s):
+                while True:
+                    message = await receive()
+                    messages.append(message)
+                    if message["type"] != "http.request":
+                        raise _NotPlainError(messages)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            raise _NotPlainError(messages, timed_out=True) from None
+        if len(bodies.body_bytes(messages)) != int(length):
+            raise _NotPlainError(messages)
+        return messages
 
     def _arguments(
         self,
@@ -255,28 +343,6 @@ def _value(param: _Param, text: str) -> Any:
     if not is_valid(param.schema, value):
         raise _NotPlainError
     return value
-
-
-async def _read_body(receive: Receive, headers: Mapping[bytes, bytes]) -> list[Message]:
-    """The messages of the whole body, when it came as announced: with a Content-Length it
-    matches. Otherwise (a client gone mid-body included) connexion gets the messages received
-    so far, in order, then the rest, and answers as it would have."""
-    if b"transfer-encoding" in headers:
-        raise _NotPlainError
-    length = headers.get(b"content-length", b"")
-    if not length.isdigit():
-        raise _NotPlainError
-    messages: list[Message] = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            raise _NotPlainError(messages)
-        if not message.get("more_body", False):
-            break
-    if len(bodies.body_bytes(messages)) != int(length):
-        raise _NotPlainError(messages)
-    return messages
 
 
 def _json_body(

@@ -41,6 +41,21 @@ class RequestJournal:
     def record(self, entry: Entry) -> None:
         self._entries.append(entry)  # deque.append is atomic: threads may share a journal
 
+    def record_call(
+        self, method: str, path: str, status: int, account: str | None, problem: Entry | None
+    ) -> None:
+        """Record one call as it was answered (the middleware's, and the fast path's)."""
+        entry: Entry = {
+            "time": datetime.now(UTC),
+            "method": method,
+            "path": path,
+            "status": status,
+            "account": account,
+        }
+        if problem:
+            entry["problem"] = problem
+        self.record(entry)
+
     def clear(self) -> None:
         self._entries.clear()
 
@@ -96,21 +111,10 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            self.journal.record(self._entry(scope, status, problem_body))
+            self.journal.record_call(
+                scope["method"], scope["path"], status, self._account(scope), _problem(problem_body)
+            )
             self.recorded()
-
-    def _entry(self, scope: Scope, status: int, problem_body: bytearray | None) -> Entry:
-        entry: Entry = {
-            "time": datetime.now(UTC),
-            "method": scope["method"],
-            "path": scope["path"],
-            "status": status,
-            "account": self._account(scope),
-        }
-        problem = _problem(problem_body)
-        if problem:
-            entry["problem"] = problem
-        return entry
 
     def _account(self, scope: Scope) -> str | None:
         for name, value in scope["headers"]:

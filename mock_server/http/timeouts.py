@@ -14,7 +14,6 @@ uvicorn drop the connection after the answer, as RFC 9110 asks of a server sendi
 from __future__ import annotations
 
 import asyncio
-import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,7 +36,7 @@ class BodyTimeoutMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        deadline = time.monotonic() + self.timeout
+        deadline = asyncio.get_running_loop().time() + self.timeout
         complete = False
 
         async def bounded_receive() -> Message:
@@ -45,7 +44,9 @@ class BodyTimeoutMiddleware:
             if complete:
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), deadline - time.monotonic())
+                # asyncio.timeout, not wait_for: no task is made for each body read.
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
             except TimeoutError:
                 raise self._timed_out() from None
             complete = message["type"] != "http.request" or not message.get("more_body", False)

@@ -30,7 +30,11 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from mock_server.app import PUBLIC_SPEC, create_app
+from mock_server.http.events import MESSAGES, REQUESTS, Changes
 from mock_server.http.fast_path import FastPath
+from mock_server.http.faults import Faults
+from mock_server.http.journal import RequestJournal
+from mock_server.sms.errors import NotOwned
 from mock_server.sms.store import MemoryStore
 from tests.api.answers import checked
 from tests.api.harness import DEV_A, DEV_B, DEV_TOKEN, MANUAL_CONFIG
@@ -68,10 +72,12 @@ class Recorder:
         self.passed_on.append(body)
         await Response(b"connexion", status_code=418)(scope, receive, send)
 
-    def fast_path(self, spec: Mapping[str, Any] = SPEC) -> FastPath:
+    def fast_path(self, spec: Mapping[str, Any] = SPEC, **options: Any) -> FastPath:
         """A FastPath over `spec` (the public one by default) whose two ways out are recorded
-        here."""
-        return FastPath(self.inner, spec=spec, handlers=self.handler, token_info=_token_info)
+        here; `options` are its other keywords (faults, journal, limits...)."""
+        return FastPath(
+            self.inner, spec=spec, handlers=self.handler, token_info=_token_info, **options
+        )
 
 
 def _token_info(token: str) -> dict[str, Any] | None:
@@ -228,14 +234,23 @@ def test_a_header_given_twice_goes_to_connexion() -> None:
     assert len(recorder.passed_on) == 1
 
 
-def _raw(headers: list[tuple[bytes, bytes]], messages: list[dict[str, Any]]) -> Recorder:
+def _raw(
+    headers: list[tuple[bytes, bytes]],
+    messages: list[dict[str, Any]],
+    recorder: Recorder | None = None,
+    *,
+    stall: bool = False,
+    **options: Any,
+) -> Recorder:
     """A POST of a send straight through the ASGI interface: `messages` is what the client's
-    connection delivers, in order (then it is gone)."""
-    recorder = Recorder()
-    fast = recorder.fast_path()
+    connection delivers, in order (then it is gone, or with `stall`, it sends nothing more)."""
+    recorder = recorder or Recorder()
+    fast = recorder.fast_path(**options)
     pending = list(messages)
 
     async def receive() -> dict[str, Any]:
+        if not pending and stall:
+            await asyncio.sleep(60)
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
     async def send(_message: Any) -> None:
@@ -280,6 +295,75 @@ def test_a_body_in_several_messages_is_read_whole() -> None:
     assert recorder.passed_on == []
     [(_, kwargs)] = recorder.handled
     assert kwargs["body"] == json.loads(SEND)
+
+
+def _length(body: bytes) -> list[tuple[bytes, bytes]]:
+    return [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+
+
+def test_a_body_over_the_size_limit_goes_to_connexion_unread() -> None:
+    whole = {"type": "http.request", "body": SEND, "more_body": False}
+    recorder = _raw(_length(SEND), [whole], body_limit=len(SEND) - 1)
+    assert recorder.handled == []
+    assert recorder.passed_on == [SEND]  # connexion read it from the client: 413 is its to say
+
+
+class _TimedOutRecorder(Recorder):
+    """Records what connexion's receive gives: the body so far, then the time limit's error."""
+
+    async def inner(self, scope: Any, receive: Any, send: Any) -> None:
+        first = await receive()
+        self.passed_on.append(first["body"])
+        with pytest.raises(TimeoutError):
+            await receive()
+        self.handled.append(("timed out", {}))
+
+
+def test_a_body_slower_than_the_time_limit_goes_to_connexion_timed_out() -> None:
+    part = {"type": "http.request", "body": SEND[:5], "more_body": True}
+    recorder = _raw(_length(SEND), [part], _TimedOutRecorder(), stall=True, body_timeout_s=0.05)
+    # What came is replayed, then the receive raises as the body time limit's would (its 408).
+    assert recorder.passed_on == [SEND[:5]]
+    assert recorder.handled == [("timed out", {})]
+
+
+def test_while_faults_are_set_every_call_goes_to_connexion() -> None:
+    whole = {"type": "http.request", "body": SEND, "more_body": False}
+    for faults in (Faults(error_rate=0.5), Faults(latency_ms=1)):
+        recorder = _raw(_length(SEND), [whole], faults=lambda faults=faults: faults)
+        assert recorder.handled == []
+        assert recorder.passed_on == [SEND]
+
+
+class _RefusingRecorder(Recorder):
+    def handler(self, operation_id: str) -> Any:
+        async def refuse(**_kwargs: Any) -> Response:
+            raise NotOwned("The account 'dev' does not own +61491570156.")
+
+        return refuse
+
+
+def test_a_refusal_of_the_domain_goes_to_connexion_with_the_body() -> None:
+    whole = {"type": "http.request", "body": SEND, "more_body": False}
+    recorder = _raw(_length(SEND), [whole], _RefusingRecorder())
+    assert recorder.passed_on == [SEND]  # connexion calls the handler again, and renders it
+
+
+def test_a_call_it_answers_is_journaled_and_cued_as_the_inner_layers_would() -> None:
+    journal, changes = RequestJournal(10), Changes()
+    listener = changes.listen()
+    whole = {"type": "http.request", "body": SEND, "more_body": False}
+    recorder = _raw(_length(SEND), [whole], journal=journal, changes=changes)
+    assert recorder.passed_on == []
+    [entry] = journal.entries()
+    assert (entry["method"], entry["path"], entry["status"], entry["account"]) == (
+        "POST",
+        "/api/v2/sms/send",
+        200,
+        "dev",
+    )
+    assert "problem" not in entry
+    assert asyncio.run(listener.wait(0)) == {MESSAGES, REQUESTS}
 
 
 # -- the property: the same answers with and without the fast path -----------------------------
