@@ -12,8 +12,9 @@ from matplotlib.figure import Figure
 from bench.machine import one_line
 
 MIB = 2**20
-#: The issue's targets for "make it fast" (checked on the memory store, auth and validation on).
-TARGET_RPS_VS_PRISM = 2.0
+#: The targets (checked on the memory store, auth and validation on): "make it fast" asked for
+#: 2x Prism; the team's standard since the hardening, the journal and the plugin is 4x.
+TARGET_RPS_VS_PRISM = 4.0
 TARGET_CPU_VS_FLOOR = 4.0
 TARGET_P99_MS_AT_64 = 20.0
 TARGET_BYTES_AT_1M = 1e9
