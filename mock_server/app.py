@@ -121,6 +121,16 @@ def _concrete_paths(paths: dict[str, dict[str, Any]]) -> dict[str, frozenset[str
     return served
 
 
+def _bodied(paths: dict[str, dict[str, Any]], prefix: str = "") -> frozenset[tuple[str, str]]:
+    """(method, path) of every operation that takes a request body."""
+    return frozenset(
+        (method.upper(), prefix + path)
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if method in _METHODS and "requestBody" in operation
+    )
+
+
 def create_app(
     config: Config | None = None,
     *,
@@ -192,7 +202,12 @@ def create_app(
     app.add_middleware(
         FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
     )
-    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        bodied=_bodied(_public_spec(public_spec)["paths"])
+        | _bodied(control_spec["paths"], CONTROL_BASE),
+    )
     app.add_middleware(TrailingSlashMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         ConcretePathMiddleware,

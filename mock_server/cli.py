@@ -42,9 +42,13 @@ ENV = "AATROX_MOCK_"
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 
 
+#: What turns a switch variable off (AATROX_MOCK_FAST_PATH=off ...), in any case.
+_OFF = frozenset({"", "0", "false", "no", "off"})
+
+
 def _flag(name: str, *, default: bool) -> bool:
     value = os.environ.get(ENV + name)
-    return default if value is None else value not in ("", "0", "false")
+    return default if value is None else value.strip().lower() not in _OFF
 
 
 #: How the command was started, for its usage line: `python -m mock_server` or the console
@@ -66,7 +70,9 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         description="A local, stateful mock of the Aatrox SMS API v2.",
     )
     parser.add_argument("--host", default=env.get(ENV + "HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(env.get(ENV + "PORT", "8080")))
+    # Defaults from the environment stay text: argparse applies `type` to them too, so a bad
+    # AATROX_MOCK_* value is a usage error naming its flag, not a traceback.
+    parser.add_argument("--port", type=int, default=env.get(ENV + "PORT", "8080"))
     parser.add_argument(
         "--config",
         type=Path,
@@ -82,7 +88,7 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(env.get(ENV + "WORKERS", "1")),
+        default=env.get(ENV + "WORKERS", "1"),
         help="worker processes; more than 1 needs --db, so that they share one store",
     )
     parser.add_argument(
@@ -107,7 +113,7 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument(
         "--journal-size",
         type=int,
-        default=int(env.get(ENV + "JOURNAL_SIZE", str(DEFAULT_JOURNAL_SIZE))),
+        default=env.get(ENV + "JOURNAL_SIZE", str(DEFAULT_JOURNAL_SIZE)),
         help="public calls the request journal keeps (GET /_mock/requests, the inbox page); 0: off",
     )
     parser.add_argument(

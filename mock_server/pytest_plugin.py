@@ -149,13 +149,25 @@ class AatroxMock:
     `wait_for_message`; steer the mock with `inbound`, `advance` and `faults`.
     """
 
-    def __init__(self, base_url: str, token: str, control: httpx.Client) -> None:
+    def __init__(self, base_url: str, token: str | None, control: httpx.Client) -> None:
         #: The mock's base URL, such as `http://127.0.0.1:40123` (the API is under `/api/v2/`).
         self.base_url = base_url
-        #: A bearer token of an account that owns every number: it may send from and read any.
-        self.token = token
+        self._token = token
         self._control = control
         self._clients: list[AuthenticatedClient] = []
+
+    @property
+    def token(self) -> str:
+        """A bearer token of an account that owns every number: it may send from and read any.
+
+        A config whose accounts each own only some numbers (as in production) has none: then
+        this raises AatroxMockError, and your tests use the tokens of their own config."""
+        if self._token is None:
+            raise AatroxMockError(
+                'no account in aatrox_mock_config owns every number (numbers: ["*"]), so there is'
+                " no `aatrox_mock.token`: use a token of your config's accounts"
+            )
+        return self._token
 
     # -- the generated client ---------------------------------------------------------------
 
@@ -265,21 +277,16 @@ class AatroxMock:
         return answer.json() if answer.content else None
 
 
-def _owner_of_every_number(config: Config) -> str:
-    for account in config.accounts:
-        if account.all_numbers:
-            return account.tokens[0]
-    raise AatroxMockError(
-        'no account in aatrox_mock_config owns every number (numbers: ["*"]): '
-        "`aatrox_mock.token` needs one"
-    )
+def _owner_of_every_number(config: Config) -> str | None:
+    """A token of the first account owning every number, if any."""
+    return next((a.tokens[0] for a in config.accounts if a.all_numbers), None)
 
 
 class _Mocks:
     """The session's mocks, one per distinct config, started when first asked for."""
 
     def __init__(self) -> None:
-        self._started: dict[str, tuple[_ThreadedServer, str, httpx.Client]] = {}
+        self._started: dict[str, tuple[_ThreadedServer, str | None, httpx.Client]] = {}
 
     def get(self, source: ConfigSource) -> AatroxMock:
         key = _source_key(source)

@@ -222,6 +222,34 @@ def test_environment_variables_are_honoured(
     assert (served.options["host"], served.options["port"]) == ("127.0.0.2", 9123)
 
 
+@pytest.mark.parametrize(
+    ("name", "flag"),
+    [("AATROX_MOCK_PORT", "--port"), ("AATROX_MOCK_WORKERS", "--workers"),
+     ("AATROX_MOCK_JOURNAL_SIZE", "--journal-size")],
+)  # fmt: skip
+def test_a_variable_that_is_not_a_number_is_a_usage_error_naming_its_flag(
+    served: Served,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    flag: str,
+) -> None:
+    monkeypatch.setenv(name, "abc")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([])
+    assert stopped.value.code == 2
+    assert f"argument {flag}: invalid int value: 'abc'" in capsys.readouterr().err
+    assert served.calls == []
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "no", "off", "OFF"])
+def test_a_switch_variable_is_off_in_any_usual_spelling(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_FAST_PATH", value)
+    assert cli._parser().parse_args([]).fast_path is False
+
+
 def test_flags_win_over_environment_variables(
     served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
+from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,7 +50,7 @@ from mock_server.http import bodies
 from mock_server.http.errors import RENDERED
 from mock_server.http.events import REQUESTS, Changes
 from mock_server.http.faults import Faults
-from mock_server.http.journal import RequestJournal
+from mock_server.http.journal import RequestJournal, problem_summary
 from mock_server.http.middleware import MAX_BODY_BYTES
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.http.validation import is_valid
@@ -106,6 +107,15 @@ _NO_FAULTS = Faults()
 
 def _no_faults() -> Faults:
     return _NO_FAULTS
+
+
+def _internal_error(exc: Exception) -> Response:
+    """The answer connexion's exception middleware gives an unexpected exception (logged), for
+    one raised here, outside it."""
+    answer = ExceptionMiddleware.common_error_handler(None, exc)
+    return Response(
+        answer.body, answer.status_code, dict(answer.headers or {}), media_type=answer.mimetype
+    )
 
 
 def _param(spec: dict[str, Any]) -> _Param | None:
@@ -220,16 +230,18 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        if route is None or self.faults() != _NO_FAULTS:  # faults: FaultMiddleware's, inside
+        if route is None or not self._without_faults():
             await self.app(scope, receive, send)
             return
         operation, path_values = route
         messages: list[Message] | None = None
+        account: str | None = None
         try:
             headers = _plain_headers(scope)
             kwargs = self._arguments(
                 operation, path_values, scope.get("query_string", b""), headers
             )
+            account = kwargs["token_info"]["sub"]
             if operation.body is not None:
                 messages = await self._read_body(receive, headers)
                 kwargs["body"] = _json_body(scope, headers, messages, operation)
@@ -245,14 +257,27 @@ class FastPath:
                 scope, receive if messages is None else bodies.replay(messages, receive), send
             )
             return
-        await response(scope, receive, send)
+        except Exception as exc:  # a bug or a failing store: what connexion answers
+            response = _internal_error(exc)
+        try:
+            await response(scope, receive, send)
+        finally:  # also when the client is gone: the call was made
+            self._answered(scope, response, account)
+
+    def _without_faults(self) -> bool:
+        """Whether no fault is set. If the faults cannot be read (a failing store), the layers
+        inside answer, within connexion's error handling."""
+        try:
+            return self.faults() == _NO_FAULTS
+        except Exception:  # see the docstring
+            return False
+
+    def _answered(self, scope: Scope, response: Response, account: str | None) -> None:
+        """What the journal's and the event stream's middlewares, inside, do for a call."""
         if self.journal is not None:
+            problem = problem_summary(response.body) if response.status_code >= 400 else None
             self.journal.record_call(
-                scope["method"],
-                scope["path"],
-                response.status_code,
-                kwargs["token_info"]["sub"],
-                None,
+                scope["method"], scope["path"], response.status_code, account, problem
             )
             if self.changes is not None:
                 self.changes.notify(REQUESTS)

@@ -112,7 +112,11 @@ class JournalMiddleware:
             await self.app(scope, receive, recording_send)
         finally:
             self.journal.record_call(
-                scope["method"], scope["path"], status, self._account(scope), _problem(problem_body)
+                scope["method"],
+                scope["path"],
+                status,
+                self._account(scope),
+                problem_summary(problem_body),
             )
             self.recorded()
 
@@ -133,7 +137,7 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
     return b""
 
 
-def _problem(body: bytearray | None) -> Entry | None:
+def problem_summary(body: bytes | bytearray | memoryview | None) -> Entry | None:
     """The title, detail and errors of a problem document, those that are there."""
     if body is None or len(body) > _MAX_PROBLEM_BYTES:
         return None

@@ -22,21 +22,39 @@ from mock_server.http.problems import problem
 MAX_BODY_BYTES = 1024 * 1024
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() alone takes "²" and other digits int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 class BodyLimitMiddleware:
     """Refuse bodies over `limit` bytes with a 413 — by Content-Length before reading anything,
-    and while streaming for chunked bodies that announce no length."""
+    and while streaming for chunked bodies that announce no length.
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    `bodied` names the operations that take a body (method, path): only those document a 413,
+    so only their requests are refused by their Content-Length. Any other request's body is
+    never read (a GET's is ignored, on both paths), and so is never refused either.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        bodied: frozenset[tuple[str, str]],
+        limit: int = MAX_BODY_BYTES,
+    ) -> None:
         self.app = app
+        self.bodied = bodied
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            raise self._too_large()
+        operation = (scope["method"], scope["path"].rstrip("/"))  # as the trailing-slash trim
+        if operation in self.bodied:
+            declared = Headers(scope=scope).get("content-length")
+            if declared is not None and _ascii_digits(declared) and int(declared) > self.limit:
+                raise self._too_large()
         seen = 0
 
         async def counting_receive() -> Message:

@@ -366,6 +366,29 @@ def test_a_call_it_answers_is_journaled_and_cued_as_the_inner_layers_would() -> 
     assert asyncio.run(listener.wait(0)) == {MESSAGES, REQUESTS}
 
 
+def test_a_call_whose_client_is_gone_before_the_answer_is_journaled_still() -> None:
+    journal = RequestJournal(10)
+    fast = Recorder().fast_path(journal=journal)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v2/sms/history",
+        "query_string": b"",
+        "headers": [(b"authorization", f"Bearer {DEV_TOKEN}".encode())],
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def gone(_message: Any) -> None:
+        raise OSError("the client closed the connection")
+
+    with pytest.raises(OSError, match="closed"):
+        asyncio.run(fast(scope, receive, gone))
+    [entry] = journal.entries()
+    assert (entry["path"], entry["status"], entry["account"]) == ("/api/v2/sms/history", 200, "dev")
+
+
 # -- the property: the same answers with and without the fast path -----------------------------
 
 ID = re.compile(r"msg_[0-9a-f]{24}")
