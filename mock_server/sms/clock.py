@@ -32,6 +32,13 @@ class Clock(Protocol):
         ...
 
 
+#: The manual clock stays before this instant (`clock_start`, `advance`): a message's status
+#: instants are its creation plus delays of up to a year (config's MAX_DELAY_S), which must
+#: still be dates (`datetime` ends with the year 9999).
+LATEST = datetime(9998, 1, 1, tzinfo=UTC)
+_LATEST_US = to_us(LATEST)
+
+
 def _real_now() -> datetime:
     return datetime.now(UTC)
 
@@ -88,13 +95,17 @@ class ManualClock:
         def moved(old: str | None) -> str:
             start = int(old) if old is not None else self._start()
             new = start + delta_us(seconds)
-            from_us(new)  # raises OverflowError past year 9999: better now than on every read
+            if new >= _LATEST_US:  # better now than an overflow on every later read
+                raise OverflowError(new)
             return str(new)
 
         try:
             return from_us(int(self._state.update_state(self._key, moved)))
         except OverflowError as exc:
-            raise ValueError(f"advancing by {seconds} s leaves the range of dates") from exc
+            raise ValueError(
+                f"advancing by {seconds} s leaves the range of dates the clock keeps (it ends"
+                f" before {LATEST.isoformat()})"
+            ) from exc
 
     def reset(self) -> None:
         self._state.set_state(self._key, str(self._start()))

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 
 from mock_server.sms.accounts import Account, Accounts
+from mock_server.sms.clock import LATEST
 from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.lifecycle import Lifecycle, Outcome
@@ -269,16 +270,24 @@ def _clock_start(raw: object, clock: ClockKind, problems: _Problems) -> datetime
     if clock != "manual":
         problems.add("clock_start", "needs `clock: manual` (a real clock is at the real time)")
         return None
+    start: datetime | None = None
     if isinstance(raw, datetime) and raw.tzinfo is not None:
-        return raw
-    try:
-        if isinstance(raw, str):
-            return parse_instant(raw)
-    except ValueError as exc:
-        problems.add("clock_start", f"{_show(raw)} {exc}")
+        start = raw
+    else:
+        try:
+            if isinstance(raw, str):
+                start = parse_instant(raw)
+        except ValueError as exc:
+            problems.add("clock_start", f"{_show(raw)} {exc}")
+            return None
+    if start is None:
+        problems.add(
+            "clock_start", f"must be an RFC 3339 date-time with an offset, not {_show(raw)}"
+        )
+    elif start >= LATEST:
+        problems.add("clock_start", f"must be before {LATEST.isoformat()} (the clock's end)")
         return None
-    problems.add("clock_start", f"must be an RFC 3339 date-time with an offset, not {_show(raw)}")
-    return None
+    return start
 
 
 def parse_seed(text: str) -> int:

@@ -10,7 +10,7 @@ from aatrox_sms_client.api.messages import get_message, list_message_history
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import HistoryPage, Message, Problem, SendRequest
 from mock_server.app import api_version
-from mock_server.sms.config import default_config
+from mock_server.sms.config import default_config, load_config
 from tests.api.harness import ACME_1, DEV_A, PROBLEM_JSON, Mock, expect, running
 
 
@@ -102,3 +102,17 @@ def test_the_swagger_ui_and_the_spec_are_served(mock: Mock) -> None:
     assert document["openapi"] == "3.0.3"
     assert document["info"]["version"] == api_version()
     assert "/api/v2/sms/send" in document["paths"]
+
+
+def test_the_clock_stops_short_of_the_end_of_dates_and_every_listing_still_reads() -> None:
+    # A manual clock may not pass the year 9998: a message's status instants (up to a year after
+    # its creation) must still be dates, in every listing. Advancing beyond is a 400.
+    late = load_config("clock: manual\nclock_start: '9997-12-31T00:00:00Z'\n")
+    with running(config=late) as mock:
+        mock.send(ACME_1, DEV_A)
+        listed = mock.http.get("/_mock/messages")
+        assert listed.status_code == 200
+        assert listed.json()["messages"][0]["status_history"][0]["status"] == "queued"
+        refused = mock.http.post("/_mock/clock/advance", json={"seconds": 2 * 24 * 3600})
+        assert refused.status_code == 400
+        assert [e["field"] for e in refused.json()["errors"]] == ["seconds"]

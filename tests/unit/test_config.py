@@ -182,3 +182,8 @@ def test_check_fits_names_each_sender_disclaimer_too_long() -> None:
     config = load_config("disclaimers: {by_sender: {'+61491570156': %s}}" % ("y" * 39))
     with pytest.raises(ConfigError, match=r"disclaimers.by_sender\['\+61491570156'\]: must be"):
         check_fits(config, SMALL)
+
+
+def test_a_clock_start_at_the_end_of_dates_is_refused_naming_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"clock_start: must be before 9998-01-01"):
+        load_config("clock: manual\nclock_start: '9999-12-31T23:59:59.9Z'\n")
