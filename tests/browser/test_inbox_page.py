@@ -10,12 +10,14 @@ change at once; it does not poll).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -45,6 +47,43 @@ def wait_for(browser: webdriver.Chrome, css: str) -> WebElement:
     return element
 
 
+T = TypeVar("T")
+
+
+def read(browser: webdriver.Chrome, css: str, reader: Callable[[WebElement], T]) -> T:
+    """What `reader` reads of the first element matching `css`, once there is one. The page
+    replaces elements as events arrive, so an element found may be gone by the time it is read:
+    then it is found and read again."""
+
+    read_values: list[T] = []
+
+    def attempt(driver: webdriver.Chrome) -> bool:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            read_values.append(reader(found[0]))
+        return bool(found)
+
+    wait = WebDriverWait(browser, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(attempt)
+    return read_values[-1]
+
+
+def wait_for_texts(browser: webdriver.Chrome, css: str, expected: list[str]) -> None:
+    """Wait until the elements matching `css` read `expected`, in order (found again if the
+    page replaces them meanwhile); on a time-out, say what they read."""
+    seen: list[list[str]] = []
+
+    def matches(driver: webdriver.Chrome) -> bool:
+        seen.append([e.text for e in driver.find_elements(By.CSS_SELECTOR, css)])
+        return seen[-1] == expected
+
+    wait = WebDriverWait(browser, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
+    try:
+        wait.until(matches)
+    except TimeoutException:
+        raise AssertionError(f"{css}: {seen[-1:]} != {expected}") from None
+
+
 def wait_live(browser: webdriver.Chrome) -> None:
     wait_for(browser, '#live[data-state="live"]')
 
@@ -68,7 +107,7 @@ def test_the_page_loads_with_no_console_errors(
 ) -> None:
     wait_live(browser)
     assert browser.title.startswith("Inbox")
-    assert wait_for(browser, "#empty").is_displayed()
+    assert read(browser, "#empty", lambda empty: empty.is_displayed())
     assert console_errors(browser) == []
 
 
@@ -79,11 +118,15 @@ def test_a_message_sent_through_the_api_arrives_live(
     mark_the_page(browser)
     message = send(api, "Your table for 2 is booked for 7pm.")
 
-    item = wait_for(browser, f'[data-message-id="{message["id"]}"]')
-    assert "Your table for 2 is booked for 7pm." in item.text
-    assert item.get_attribute("data-status") == "queued"
-    assert "account dev" in item.text
-    assert "gsm7 · 1 segment" in item.text
+    text, status = read(
+        browser,
+        f'[data-message-id="{message["id"]}"]',
+        lambda item: (item.text, item.get_attribute("data-status")),
+    )
+    assert "Your table for 2 is booked for 7pm." in text
+    assert status == "queued"
+    assert "account dev" in text
+    assert "gsm7 · 1 segment" in text
     assert_not_reloaded(browser)
     assert console_errors(browser) == []
 
@@ -101,10 +144,14 @@ def test_a_clock_advance_from_the_keyboard_changes_the_status_live(
     seconds.send_keys(Keys.CONTROL, "a")
     seconds.send_keys("2", Keys.ENTER)  # submits the clock form: POST /_mock/clock/advance
 
-    item = wait_for(browser, css + '[data-status="delivered"]')
-    steps = [
-        li.get_attribute("data-status") for li in item.find_elements(By.CSS_SELECTOR, ".history li")
-    ]
+    steps = read(
+        browser,
+        css + '[data-status="delivered"]',
+        lambda item: [
+            li.get_attribute("data-status")
+            for li in item.find_elements(By.CSS_SELECTOR, ".history li")
+        ],
+    )
     assert steps == ["queued", "sent", "delivered"]
     assert_not_reloaded(browser)
 
@@ -114,8 +161,11 @@ def test_a_reply_as_the_phone_reaches_the_apps_inbox(
 ) -> None:
     wait_live(browser)
     send(api, "Can you confirm your booking? Reply YES or NO.")
-    reply = wait_for(browser, f'.thread input[aria-label="Reply as {PHONE}"]')
-    reply.send_keys("YES", Keys.ENTER)
+    read(
+        browser,
+        f'.thread input[aria-label="Reply as {PHONE}"]',
+        lambda reply: reply.send_keys("YES", Keys.ENTER),
+    )
 
     wait_for(browser, '.message.from-phone[data-status="received"]')
     inbox = api.get("/api/v2/sms/receive", params={"to": APP_NUMBER}, headers=DEV).json()
@@ -133,11 +183,18 @@ def test_the_journal_shows_a_refused_call_with_its_problem(
     )
     assert answer.status_code == 400
 
-    entry = wait_for(browser, '#journal .entry.refused[data-status="400"]')
-    assert "/api/v2/sms/send" in entry.text
-    assert "account dev" in entry.text
-    assert "Bad Request" in entry.text
-    assert "from" in [code.text for code in entry.find_elements(By.CSS_SELECTOR, ".errors code")]
+    text, fields = read(
+        browser,
+        '#journal .entry.refused[data-status="400"]',
+        lambda entry: (
+            entry.text,
+            [code.text for code in entry.find_elements(By.CSS_SELECTOR, ".errors code")],
+        ),
+    )
+    assert "/api/v2/sms/send" in text
+    assert "account dev" in text
+    assert "Bad Request" in text
+    assert "from" in fields
     assert "dev-token" not in browser.page_source
 
 
@@ -146,10 +203,16 @@ def test_a_long_text_shows_its_segments_and_disclaimer(
 ) -> None:
     wait_live(browser)
     message = send(api, "Long " * 40, disclaimer=True)
-    item = wait_for(browser, f'[data-message-id="{message["id"]}"]')
-    assert [b.text for b in item.find_elements(By.CSS_SELECTOR, ".segment-break")] == ["§2"]
-    disclaimer = item.find_element(By.CSS_SELECTOR, ".disclaimer")
-    assert disclaimer.text.endswith("Acme Pty Ltd. Reply STOP to opt out.")
+    breaks, disclaimer = read(
+        browser,
+        f'[data-message-id="{message["id"]}"]',
+        lambda item: (
+            [b.text for b in item.find_elements(By.CSS_SELECTOR, ".segment-break")],
+            item.find_element(By.CSS_SELECTOR, ".disclaimer").text,
+        ),
+    )
+    assert breaks == ["§2"]
+    assert disclaimer.endswith("Acme Pty Ltd. Reply STOP to opt out.")
 
 
 def test_the_page_reads_at_360_pixels_wide(browser: webdriver.Chrome, api: httpx.Client) -> None:
@@ -193,10 +256,8 @@ def test_the_search_keeps_the_conversations_that_match(
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop: skip link
     assert browser.switch_to.active_element.get_attribute("class") == "skip"
     browser.find_element(By.ID, "search").send_keys("pizza")
-    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
-    assert [phone.text for phone in threads] == ["+61491570158"]
+    wait_for_texts(browser, "#threads .thread .phone", ["+61491570158"])
     search = browser.find_element(By.ID, "search")
     search.send_keys(Keys.CONTROL, "a")  # a modifier stays down to the end of one send_keys
     search.send_keys(Keys.BACKSPACE, "0159")
-    threads = browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")
-    assert [phone.text for phone in threads] == ["+61491570159"]
+    wait_for_texts(browser, "#threads .thread .phone", ["+61491570159"])
