@@ -56,7 +56,7 @@ CONTROL_BASE = "/_mock"
 _PUBLIC_REF = "../openapi.yaml#"
 
 
-def _control_spec(public_spec: Path) -> dict[str, Any]:
+def load_control_spec(public_spec: Path) -> dict[str, Any]:
     """control.yaml, with its `$ref`s into the public contract aimed at `public_spec`, wherever
     that is: in a checkout the file they name, in a wheel the package's own copy."""
 
@@ -187,7 +187,7 @@ def create_app(
     }
     public = _by_operation_id(PublicApi(service))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
-    control_spec = _control_spec(public_spec)
+    control_spec = load_control_spec(public_spec)
     control = ControlService(service)
     app.add_api(
         control_spec,

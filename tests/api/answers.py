@@ -20,7 +20,7 @@ from connexion.spec import Specification
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from mock_server.app import CONTROL_BASE, PUBLIC_SPEC, _control_spec
+from mock_server.app import CONTROL_BASE, PUBLIC_SPEC, load_control_spec
 from mock_server.http.inbox_page import PAGE_BASE
 
 #: What schemathesis checks of a single answer (the other checks send more requests).
@@ -36,7 +36,7 @@ PUBLIC_PREFIX = "/api/"
 @cache
 def _schemas() -> tuple[OpenApiSchema, OpenApiSchema]:
     return schemathesis.openapi.from_path(PUBLIC_SPEC), schemathesis.openapi.from_dict(
-        _control_spec(PUBLIC_SPEC)
+        load_control_spec(PUBLIC_SPEC)
     )
 
 
