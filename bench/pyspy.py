@@ -63,7 +63,7 @@ LAYERS: Sequence[tuple[str, tuple[str, ...]]] = (
             "jsonschema_specifications/",
             "referencing/",
             "rfc3339_validator",
-            "mock_server/http/validation.py",
+            "mock_server/http/pipeline/validation.py",
             "connexion/validators/",
             "connexion/middleware/request_validation.py",
             "connexion/json_schema.py",
@@ -75,13 +75,13 @@ LAYERS: Sequence[tuple[str, tuple[str, ...]]] = (
         (
             "connexion/security.py",
             "connexion/middleware/security.py",
-            "mock_server/http/auth.py",
+            "mock_server/http/pipeline/auth.py",
             "mock_server/sms/accounts.py",
             "hmac.py",
         ),
     ),
     ("our handlers", ("mock_server/http/handlers.py",)),
-    ("fast path (routing, token, parameters)", ("mock_server/http/fast_path.py",)),
+    ("fast path (routing, token, parameters)", ("mock_server/http/pipeline/fast_path.py",)),
     ("domain: service and store", ("mock_server/sms/",)),
     ("our middleware and error mapping", ("mock_server/http/",)),
     ("JSON encode/decode (stdlib json)", ("json/",)),
@@ -101,17 +101,17 @@ MARKERS: Sequence[tuple[str, Marker]] = (
         "request validation (body and parameters)",
         lambda f: (
             f.file.startswith(("connexion/validators/", "jsonschema/"))
-            or f.file == "mock_server/http/validation.py"
+            or f.file == "mock_server/http/pipeline/validation.py"
         ),
     ),
     ("  of which jsonschema", lambda f: f.file.startswith("jsonschema/")),
     (
         "auth (security middleware and handler)",
-        lambda f: f.file in ("connexion/security.py", "mock_server/http/auth.py"),
+        lambda f: f.file in ("connexion/security.py", "mock_server/http/pipeline/auth.py"),
     ),
     (
         "requests the fast path answered (all it calls)",
-        lambda f: f.file == "mock_server/http/fast_path.py",
+        lambda f: f.file == "mock_server/http/pipeline/fast_path.py",
     ),
     ("our handlers (incl. the domain)", lambda f: f.file == "mock_server/http/handlers.py"),
     ("  of which the domain (service, store)", lambda f: f.file == "mock_server/sms/service.py"),

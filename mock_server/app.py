@@ -15,26 +15,26 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from connexion.spec import Specification
 
-from mock_server.http import errors
-from mock_server.http.auth import account_name, bearer_handler, token_check
-from mock_server.http.events import REQUESTS, ChangeCueMiddleware, Changes
-from mock_server.http.fast_path import FastPath
-from mock_server.http.faults import FaultSwitch
 from mock_server.http.handlers import ControlApi, PublicApi
-from mock_server.http.inbox_api import InboxApi
-from mock_server.http.inbox_page import InboxPage
-from mock_server.http.journal import DEFAULT_SIZE, JournalMiddleware, RequestJournal
-from mock_server.http.middleware import (
+from mock_server.http.pipeline.auth import account_name, bearer_handler, token_check
+from mock_server.http.pipeline.fast_path import FastPath
+from mock_server.http.pipeline.faults import FaultSwitch
+from mock_server.http.pipeline.middleware import (
     BodyLimitMiddleware,
     ConcretePathMiddleware,
     FaultMiddleware,
     TrailingSlashMiddleware,
 )
-from mock_server.http.operations import decorate_once
-from mock_server.http.problems import Bounds
+from mock_server.http.pipeline.operations import decorate_once
+from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
+from mock_server.http.pipeline.validation import middlewares, validator_map
+from mock_server.http.problems import rendering as errors
+from mock_server.http.problems.documents import Bounds
 from mock_server.http.spec_limits import limits_from_spec
-from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
-from mock_server.http.validation import middlewares, validator_map
+from mock_server.inbox.api import InboxApi
+from mock_server.inbox.events import REQUESTS, ChangeCueMiddleware, Changes
+from mock_server.inbox.journal import DEFAULT_SIZE, JournalMiddleware, RequestJournal
+from mock_server.inbox.page import InboxPage
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.control import ControlService
@@ -147,14 +147,14 @@ def create_app(
     on, serving leaves it off since the contract tests already hold the answers to the spec.
 
     `fast_path` answers plainly valid public calls without connexion's per-request machinery
-    (`mock_server.http.fast_path`). Its answers bypass connexion's response validation: the
+    (`mock_server.http.pipeline.fast_path`). Its answers bypass connexion's response validation: the
     contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
     and its in-process target turns the fast path off so that connexion checks the handlers.
 
     `public_spec` is the contract to serve (a copy, in tests that change a limit): the mock's
     limits are read from it, so an edited contract changes the mock's rules.
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
-    `mock_server.http.journal`); 0 turns the journal off.
+    `mock_server.inbox.journal`); 0 turns the journal off.
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     """
     config = config or default_config()

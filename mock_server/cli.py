@@ -4,7 +4,7 @@
 Every flag has an `AATROX_MOCK_*` environment variable; a flag wins over its variable. The access
 log is off unless asked for (`--access-log`, `AATROX_MOCK_ACCESS_LOG=1`): it cost about a tenth of
 the throughput in the benchmark, and the mock is often the target of load tests. The fast path
-(`mock_server.http.fast_path`) is on unless `--no-fast-path` (`AATROX_MOCK_FAST_PATH=0`): the
+(`http.pipeline.fast_path`) is on unless `--no-fast-path` (`AATROX_MOCK_FAST_PATH=0`): the
 switch is there to tell, when an answer surprises, whether connexion alone answers the same. A
 config that is not valid stops the mock before it serves anything, with a message naming the
 bad key. Two time limits let a stalled client go: `--body-timeout` (a request's body must arrive
@@ -26,8 +26,8 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
-from mock_server.http.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
-from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
+from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
+from mock_server.inbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from mock_server.sms.config import (
     Config,
     ConfigError,

@@ -13,8 +13,8 @@ import uvicorn
 
 from mock_server import cli
 from mock_server.app import spec_limits
-from mock_server.http.fast_path import FastPath
-from mock_server.http.timeouts import BodyTimeoutMiddleware
+from mock_server.http.pipeline.fast_path import FastPath
+from mock_server.http.pipeline.timeouts import BodyTimeoutMiddleware
 
 
 class Served:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from mock_server.app import create_app
-from mock_server.http.timeouts import BodyTimeoutMiddleware
+from mock_server.http.pipeline.timeouts import BodyTimeoutMiddleware
 from tests.support.live_server import LiveServer, live_server
 
 LIMIT_S = 0.5

@@ -3,7 +3,7 @@
 
 Connexion finds these by operationId (`sendSms` -> `send_sms`) through the app factory's
 resolver, so the contract names no Python paths. Errors are raised by the service as domain
-exceptions and turned into problems by `mock_server.http.errors`.
+exceptions and turned into problems by `mock_server.http.problems.rendering`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import orjson
 from starlette.responses import Response
 
 from mock_server import __version__
-from mock_server.http.faults import Faults, FaultSwitch
+from mock_server.http.pipeline.faults import Faults, FaultSwitch
 from mock_server.sms.accounts import Account
 from mock_server.sms.control import ControlService
 from mock_server.sms.errors import FieldError, ValidationFailed

@@ -1,1 +1,1 @@
-"""The inbox page: hand-written files in static/, served by mock_server.http.inbox_page."""
+"""The inbox page: hand-written files in static/, served by mock_server.inbox.page."""

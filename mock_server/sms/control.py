@@ -3,7 +3,7 @@
 Inject an inbound message, list every stored message, move the manual clock, forget everything.
 They act on the same store, clock, config and limits as the public API's `SmsService`, which is
 why they are built from it; they are no part of the product's API. Faults (a 500 or a delay on
-public calls) are an HTTP matter: `mock_server.http.faults`.
+public calls) are an HTTP matter: `mock_server.http.pipeline.faults`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from mock_server.app import CONTROL_BASE, PUBLIC_SPEC, load_control_spec
-from mock_server.http.inbox_page import PAGE_BASE
+from mock_server.inbox.page import PAGE_BASE
 
 #: What schemathesis checks of a single answer (the other checks send more requests).
 ANSWER_CHECKS = (

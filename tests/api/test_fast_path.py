@@ -30,10 +30,10 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from mock_server.app import PUBLIC_SPEC, create_app
-from mock_server.http.events import MESSAGES, REQUESTS, Changes
-from mock_server.http.fast_path import FastPath
-from mock_server.http.faults import Faults
-from mock_server.http.journal import RequestJournal
+from mock_server.http.pipeline.fast_path import FastPath
+from mock_server.http.pipeline.faults import Faults
+from mock_server.inbox.events import MESSAGES, REQUESTS, Changes
+from mock_server.inbox.journal import RequestJournal
 from mock_server.sms.errors import NotOwned
 from mock_server.sms.store import MemoryStore
 from tests.api.answers import checked
@@ -216,7 +216,7 @@ def test_anything_but_the_plain_form_goes_to_connexion_intact(
     [None, "Application/JSON", "application/json; charset=UTF-8", 'application/json;x="a/b"'],
 )
 def test_every_spelling_of_json_is_taken_as_connexion_takes_it(content_type: str | None) -> None:
-    """mock_server.http.bodies decides for both paths what is JSON."""
+    """mock_server.http.pipeline.bodies decides for both paths what is JSON."""
     headers = GOOD if content_type is None else {**GOOD, "content-type": content_type}
     recorder = call("POST", "/api/v2/sms/send", headers=headers, body=SEND)
     assert recorder.passed_on == []

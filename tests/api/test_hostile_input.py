@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
-from mock_server.http.middleware import BodyLimitMiddleware
+from mock_server.http.pipeline.middleware import BodyLimitMiddleware
 from mock_server.sms.store import MemoryStore
 from tests.api.harness import ACME_1, DEV_A, DEV_B, DEV_TOKEN, MANUAL_CONFIG, NOT_ACMES, bearer
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_server.app import create_app
-from mock_server.http.journal import RequestJournal
+from mock_server.inbox.journal import RequestJournal
 from mock_server.sms.config import default_config
 from tests.api.harness import ACME_1, ACME_TOKEN, DEV_A, MANUAL_CONFIG, Mock, bearer
 from tests.contract.servers import uvicorn_thread

@@ -42,7 +42,7 @@ def test_module_imports_nothing_http(path: Path) -> None:
 
 def test_the_check_recognises_http_imports() -> None:
     assert _is_http("starlette.requests")
-    assert _is_http("mock_server.http.problems")
+    assert _is_http("mock_server.http.problems.documents")
     assert _is_http("mock_server.app")
     assert not _is_http("mock_server.sms.store")
     assert not _is_http("httpxyz")
@@ -55,4 +55,4 @@ def test_the_package_is_where_the_test_looks() -> None:
 def test_faults_are_not_an_sms_rule() -> None:
     """A 500 or a delay asked for is an HTTP matter: it lives in mock_server.http."""
     assert not (SMS / "faults.py").exists()
-    assert (SMS.parent / "http" / "faults.py").is_file()
+    assert (SMS.parent / "http" / "pipeline" / "faults.py").is_file()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from starlette.responses import Response, StreamingResponse
 
-from mock_server.http import events
-from mock_server.http.events import Changes
 from mock_server.http.handlers import ok
-from mock_server.http.journal import RequestJournal
+from mock_server.inbox import events
+from mock_server.inbox.events import Changes
+from mock_server.inbox.journal import RequestJournal
 from mock_server.sms.control import ControlService
 
 

@@ -13,7 +13,7 @@ from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
-from mock_server.http.problems import Bounds, bad_request, problem
+from mock_server.http.problems.documents import Bounds, bad_request, problem
 from mock_server.sms import errors as domain
 
 Handler = Callable[[ConnexionRequest, Exception], ConnexionResponse]

@@ -11,7 +11,7 @@ Why it answers exactly as connexion would:
   (`validation.is_valid`), the same token check and the same handlers;
 - it takes a request only in its plain form — one `Authorization: Bearer <token>` of a known
   account, each query parameter once and non-empty, integers written as plain digits, a body
-  with a `Content-Length` that `mock_server.http.bodies` (the one place connexion's validator
+  with a `Content-Length` that `bodies` (the one place connexion's validator
   asks too) reads as JSON — and only when every check passes. Any doubt, and the request goes to
   connexion (with the body it read, replayed, and its decoding kept in the scope, so the body is
   decoded once), and every 4xx the mock answers still comes from one place;
@@ -46,14 +46,14 @@ from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.http import bodies
-from mock_server.http.errors import RENDERED
-from mock_server.http.events import REQUESTS, Changes
-from mock_server.http.faults import Faults
-from mock_server.http.journal import RequestJournal, problem_summary
-from mock_server.http.middleware import MAX_BODY_BYTES
-from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
-from mock_server.http.validation import is_valid
+from mock_server.http.pipeline import bodies
+from mock_server.http.pipeline.faults import Faults
+from mock_server.http.pipeline.middleware import MAX_BODY_BYTES
+from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
+from mock_server.http.pipeline.validation import is_valid
+from mock_server.http.problems.rendering import RENDERED
+from mock_server.inbox.events import REQUESTS, Changes
+from mock_server.inbox.journal import RequestJournal, problem_summary
 
 Handler = Callable[..., Awaitable[Response]]
 TokenCheck = Callable[[str], dict[str, Any] | None]
@@ -98,7 +98,7 @@ class _NotPlainError(Exception):
 
 async def _timed_out() -> Message:
     """The receive connexion gets after a body the fast path gave up waiting for: its body time
-    limit (`mock_server.http.timeouts`) answers the 408."""
+    limit (`mock_server.http.pipeline.timeouts`) answers the 408."""
     raise TimeoutError
 
 

@@ -5,7 +5,7 @@ a new pure-Python jsonschema validator for every request, read the Content-Type 
 strings, and let exceptions of the validators themselves escape (a 500). These subclasses keep
 connexion's wiring but compile each schema once (with the compiled jsonschema-rs for the common,
 valid case), collect every error as `{field, message}` quoting at most a prefix of a bad value,
-leave the body to `mock_server.http.bodies` (read once, shared with the handler), and turn any
+leave the body to `bodies` (read once, shared with the handler), and turn any
 exception a validator raises on a client's value into a 400 naming the field.
 """
 
@@ -32,8 +32,8 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope
 
-from mock_server.http.bodies import JSON, json_body
-from mock_server.http.problems import bad_request, quoted
+from mock_server.http.pipeline.bodies import JSON, json_body
+from mock_server.http.problems.documents import bad_request, quoted
 
 _QUOTED = re.compile(r"^'(.*?)' ")
 
@@ -268,7 +268,7 @@ class OneBodyReadingValidation(RequestValidationMiddleware):  # type: ignore[mis
 
 def middlewares() -> list[Any]:
     """Connexion's middleware stack, with request validation that leaves bodies to
-    `mock_server.http.bodies`."""
+    `mock_server.http.pipeline.bodies`."""
     return [
         OneBodyReadingValidation if m is RequestValidationMiddleware else m
         for m in ConnexionMiddleware.default_middlewares

@@ -19,7 +19,7 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 
-from mock_server.http.bodies import SharedBodyRequest
+from mock_server.http.pipeline.bodies import SharedBodyRequest
 
 
 class _DecorateOnce(StarletteDecorator):  # type: ignore[misc]

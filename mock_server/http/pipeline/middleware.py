@@ -16,8 +16,8 @@ from connexion.exceptions import ProblemException
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.http.faults import Faults
-from mock_server.http.problems import problem
+from mock_server.http.pipeline.faults import Faults
+from mock_server.http.problems.documents import problem
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -1,7 +1,7 @@
 """The one place that reads a request body: its media type, its content coding, its bytes, its JSON.
 
-Both paths ask here — the fast path (`mock_server.http.fast_path`) and connexion's body validator
-(`mock_server.http.validation`) — and the result is kept in the request's scope, so the body is
+Both paths ask here — the fast path (`fast_path`) and connexion's body validator
+(`validation`) — and the result is kept in the request's scope, so the body is
 decoded once and the value the validator checks is the value the handler gets
 (`SharedBodyRequest`). Connexion's own readings of the Content-Type (string splitting, which
 crashed on a parameter holding a `/`, and which guessed bytes for a body with no Content-Type)
@@ -36,7 +36,7 @@ from connexion.lifecycle import ConnexionRequest
 from python_multipart.multipart import parse_options_header
 from starlette.types import Message, Receive, Scope
 
-from mock_server.http.problems import bad_request, problem, quoted
+from mock_server.http.problems.documents import bad_request, problem, quoted
 
 JSON = "application/json"
 _JSON = JSON.encode()

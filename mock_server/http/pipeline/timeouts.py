@@ -17,7 +17,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.http.problems import problem
+from mock_server.http.problems.documents import problem
 
 #: Seconds a request's whole body may take to arrive, by default.
 DEFAULT_BODY_TIMEOUT_S = 10.0

@@ -1,0 +1,1 @@
+"""Problems and errors: every error the mock answers, as one bounded RFC 9457 document."""
