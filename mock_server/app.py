@@ -3,37 +3,35 @@ schemathesis all serve."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
-from connexion.spec import Specification
 
+from mock_server.contract import (
+    CONTROL_BASE,
+    CONTROL_SPEC,
+    PUBLIC_SPEC,
+    load_contract,
+    load_control_spec,
+)
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.pipeline.auth import account_name, bearer_handler, token_check
 from mock_server.http.pipeline.fast_path import FastPath
-from mock_server.http.pipeline.faults import FaultSwitch
-from mock_server.http.pipeline.middleware import (
-    BodyLimitMiddleware,
-    ConcretePathMiddleware,
-    FaultMiddleware,
-    TrailingSlashMiddleware,
-)
+from mock_server.http.pipeline.faults import FaultMiddleware, FaultSwitch
+from mock_server.http.pipeline.gate import RouteGate
 from mock_server.http.pipeline.operations import decorate_once
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.pipeline.validation import middlewares, validator_map
 from mock_server.http.problems import rendering as errors
-from mock_server.http.problems.documents import Bounds
-from mock_server.http.spec_limits import limits_from_spec
 from mock_server.inbox.api import InboxApi
-from mock_server.inbox.events import REQUESTS, ChangeCueMiddleware, Changes
-from mock_server.inbox.journal import DEFAULT_SIZE, JournalMiddleware, RequestJournal
+from mock_server.inbox.events import Changes
+from mock_server.inbox.journal import ObservingMiddleware, RequestJournal
+from mock_server.inbox.observer import CallObserver
 from mock_server.inbox.page import InboxPage
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
@@ -43,35 +41,9 @@ from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
-ROOT = Path(__file__).resolve().parent
-# In a checkout the contract is at the repository's root; an installed wheel has its copy inside
-# the package (pyproject.toml, force-include).
-PUBLIC_SPEC = next(
-    (spec for spec in (ROOT / "openapi.yaml", ROOT.parent / "openapi.yaml") if spec.is_file()),
-    ROOT.parent / "openapi.yaml",
-)
-CONTROL_SPEC = ROOT / "control.yaml"
-CONTROL_BASE = "/_mock"
-#: How control.yaml refers to the public contract's schemas (written for the checkout's layout).
-_PUBLIC_REF = "../openapi.yaml#"
-
-
-def load_control_spec(public_spec: Path) -> dict[str, Any]:
-    """control.yaml, with its `$ref`s into the public contract aimed at `public_spec`, wherever
-    that is: in a checkout the file they name, in a wheel the package's own copy."""
-
-    def aim(node: Any) -> Any:
-        if isinstance(node, list):
-            return [aim(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_PUBLIC_REF):
-            return {**node, "$ref": public_spec.as_uri() + "#" + ref.removeprefix(_PUBLIC_REF)}
-        return {key: aim(value) for key, value in node.items()}
-
-    spec: dict[str, Any] = aim(yaml.safe_load(CONTROL_SPEC.read_text()))
-    return spec
+#: Where the contract is, and how control.yaml is read: `mock_server.contract`'s, named here too
+#: for the callers that import them from the app.
+__all__ = ["CONTROL_BASE", "PUBLIC_SPEC", "api_version", "create_app", "load_control_spec"]
 
 
 def _snake(operation_id: str) -> str:
@@ -90,45 +62,14 @@ def _by_operation_id(*handlers: object) -> Callable[[str], Any]:
     return resolve
 
 
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-
-
-@functools.cache
-def _public_spec(path: Path = PUBLIC_SPEC) -> Specification:
-    """openapi.yaml with its `$ref`s resolved, read once a process (the app factory's own uses:
-    connexion reads the file itself)."""
-    return Specification.load(path)
-
-
 def spec_limits(path: Path = PUBLIC_SPEC) -> Limits:
     """The sizes the contract sets (text, bulk, page, cursor), for the domain."""
-    return limits_from_spec(_public_spec(path))
+    return load_contract(path).limits
 
 
 def api_version(path: Path = PUBLIC_SPEC) -> str:
     """The version of the API the mock implements: the contract's `info.version`."""
-    return str(_public_spec(path)["info"]["version"])
-
-
-def _concrete_paths(paths: dict[str, dict[str, Any]]) -> dict[str, frozenset[str]]:
-    """Each path without a template, with the methods it serves (HEAD with GET, as the router
-    does)."""
-    served = {}
-    for path, item in paths.items():
-        if "{" not in path:
-            methods = {method.upper() for method in item if method in _METHODS}
-            served[path] = frozenset(methods | ({"HEAD"} if "GET" in methods else set()))
-    return served
-
-
-def _bodied(paths: dict[str, dict[str, Any]], prefix: str = "") -> frozenset[tuple[str, str]]:
-    """(method, path) of every operation that takes a request body."""
-    return frozenset(
-        (method.upper(), prefix + path)
-        for path, item in paths.items()
-        for method, operation in item.items()
-        if method in _METHODS and "requestBody" in operation
-    )
+    return load_contract(path).version
 
 
 def create_app(
@@ -138,7 +79,8 @@ def create_app(
     validate_responses: bool = False,
     fast_path: bool = True,
     public_spec: Path = PUBLIC_SPEC,
-    journal_size: int = DEFAULT_SIZE,
+    control_spec: Path = CONTROL_SPEC,
+    journal_size: int | None = None,
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
@@ -147,16 +89,18 @@ def create_app(
     on, serving leaves it off since the contract tests already hold the answers to the spec.
 
     `fast_path` answers plainly valid public calls without connexion's per-request machinery
-    (`mock_server.http.pipeline.fast_path`). Its answers bypass connexion's response validation: the
+    (`http.pipeline.fast_path`). Its answers bypass connexion's response validation: the
     contract suite checks them instead (schemathesis on the uvicorn target, Prism's proxy),
     and its in-process target turns the fast path off so that connexion checks the handlers.
 
-    `public_spec` is the contract to serve (a copy, in tests that change a limit): the mock's
-    limits are read from it, so an edited contract changes the mock's rules.
+    `public_spec` and `control_spec` are the contracts to serve (copies, in tests that change a
+    limit): everything the mock takes from them is read through `mock_server.contract`, so an
+    edited contract changes the mock's rules.
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
-    `mock_server.inbox.journal`); 0 turns the journal off.
+    `mock_server.inbox.journal`); 0 turns the journal off, None keeps control.yaml's default.
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     """
+    contract = load_contract(public_spec, control_spec)
     config = config or default_config()
     store = store or MemoryStore()
     clock: Clock = (
@@ -166,12 +110,14 @@ def create_app(
         config,
         store,
         clock,
-        limits=spec_limits(public_spec),
+        limits=contract.limits,
         ids=message_ids(config.seed, store),
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
     )
-    faults = FaultSwitch(store)
-    journal, changes = RequestJournal(journal_size), Changes()
+    faults = FaultSwitch(store, contract.fault_bounds)
+    journal = RequestJournal(contract.journal_size if journal_size is None else journal_size)
+    changes = Changes()
+    observer = CallObserver(journal, changes, contract.is_public)
 
     app = AsyncApp(
         __name__,
@@ -187,10 +133,9 @@ def create_app(
     }
     public = _by_operation_id(PublicApi(service))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
-    control_spec = load_control_spec(public_spec)
     control = ControlService(service)
     app.add_api(
-        control_spec,
+        contract.control,
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
@@ -199,28 +144,20 @@ def create_app(
         ),
         **options,
     )
+    # The layers inside connexion's exception middleware, outermost first (each added at
+    # BEFORE_SWAGGER goes inside the one before).
     app.add_middleware(
-        FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
+        FaultMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        faults=faults.current,
+        prefix=contract.prefix,
     )
     app.add_middleware(
-        BodyLimitMiddleware,
+        RouteGate,
         position=MiddlewarePosition.BEFORE_SWAGGER,
-        bodied=_bodied(_public_spec(public_spec)["paths"])
-        | _bodied(control_spec["paths"], CONTROL_BASE),
-    )
-    app.add_middleware(TrailingSlashMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
-    app.add_middleware(
-        ConcretePathMiddleware,
-        position=MiddlewarePosition.BEFORE_SWAGGER,
-        methods={
-            **_concrete_paths(_public_spec(public_spec)["paths"]),
-            # connexion's own 405 for a control path lists only one operation's method in
-            # `Allow` (PUT of /faults, not DELETE): this answers it with all of them.
-            **{
-                CONTROL_BASE + path: methods
-                for path, methods in _concrete_paths(control_spec["paths"]).items()
-            },
-        },
+        routes=contract.routes,
+        prefix=contract.prefix,
+        max_body_bytes=contract.max_body_bytes,
     )
     app.add_middleware(
         BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
@@ -231,28 +168,20 @@ def create_app(
         app.add_middleware(
             FastPath,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            spec=_public_spec(public_spec),
+            contract=contract,
             handlers=public,
             token_info=token_check(config.accounts),
             faults=faults.current,
-            journal=journal,
-            changes=changes,
+            observer=observer,
             body_timeout_s=body_timeout_s,
         )
-    # Outside connexion's exception middleware: they see every answer as it is sent, the
-    # rendered problems and the fast path's answers too.
+    # Outside connexion's exception middleware: it sees every answer as it is sent, the
+    # rendered problems too (the fast path tells the observer of its own answers).
     app.add_middleware(
-        ChangeCueMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, changes=changes
+        ObservingMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        observer=observer,
+        account_of=account_name(config.accounts),
     )
-    if journal_size:
-        app.add_middleware(
-            JournalMiddleware,
-            position=MiddlewarePosition.BEFORE_EXCEPTION,
-            journal=journal,
-            account_of=account_name(config.accounts),
-            recorded=lambda: changes.notify(REQUESTS),
-        )
-    errors.register(
-        app, Bounds.from_schema(_public_spec(public_spec)["components"]["schemas"]["Problem"])
-    )
+    errors.register(app, contract.problem_bounds)
     return app

@@ -26,8 +26,8 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
+from mock_server.contract import load_contract
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
-from mock_server.inbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from mock_server.sms.config import (
     Config,
     ConfigError,
@@ -113,7 +113,7 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument(
         "--journal-size",
         type=int,
-        default=env.get(ENV + "JOURNAL_SIZE", str(DEFAULT_JOURNAL_SIZE)),
+        default=env.get(ENV + "JOURNAL_SIZE", str(load_contract().journal_size)),
         help="public calls the request journal keeps (GET /_mock/requests, the inbox page); 0: off",
     )
     parser.add_argument(
@@ -186,7 +186,8 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
 
 
 def _journal(size: int) -> str:
-    return f"last {size} calls" if size else "off, --journal-size 500 to keep calls"
+    default = load_contract().journal_size
+    return f"last {size} calls" if size else f"off, --journal-size {default} to keep calls"
 
 
 def _tokens_line(args: argparse.Namespace, config: Config) -> str:

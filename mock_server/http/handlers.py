@@ -98,12 +98,13 @@ class PublicApi:
     async def get_message(self, id_: str, token_info: Json) -> Response:
         return ok(message_json(self.service.details(_account(token_info), id_)))
 
+    # `limit` has no default here: both paths pass the spec's (`Limit`'s `default`).
     async def list_received_messages(
         self,
         to: str,
         token_info: Json,
+        limit: int,
         from_: str | None = None,
-        limit: int = 100,
         cursor: str | None = None,
     ) -> Response:
         page = self.service.receive(_account(token_info), to, from_, limit, cursor)
@@ -114,7 +115,7 @@ class PublicApi:
     async def list_message_history(
         self,
         token_info: Json,
-        limit: int = 100,
+        limit: int,
         cursor: str | None = None,
         since: str | None = None,
         until: str | None = None,

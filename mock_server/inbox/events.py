@@ -3,9 +3,9 @@
 Nothing runs in the background: statuses are derived from the clock when read. The stream only
 says *when* to read again: `messages` after any call that may have changed the store, the clock
 or the faults (every call that is not a GET or HEAD), `requests` when the journal recorded a
-call, and `messages` again at the next status transition of a message (with the real clock;
-a manual clock moves only through the control API, which is a call). The page then reads the
-control API, as any client could.
+call (those two cues come from `observer.CallObserver`), and `messages` again at the next status
+transition of a message (with the real clock; a manual clock moves only through the control API,
+which is a call). The page then reads the control API, as any client could.
 
 A stream ends after `LIFETIME_S`: the browser's EventSource reconnects at once (the `retry`
 field), and the page reloads everything on each connect, so nothing is missed. The bound keeps
@@ -23,8 +23,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 MESSAGES = "messages"
 REQUESTS = "requests"
 LIFETIME_S = 15.0
@@ -32,7 +30,6 @@ LIFETIME_S = 15.0
 RETRY_MS = 200
 #: Cues that arrive this close together go out as one event.
 _COALESCE_S = 0.02
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Changes:
@@ -44,11 +41,6 @@ class Changes:
     def notify(self, topic: str) -> None:
         for listener in self._listeners:
             listener.cue(topic)
-
-    def after_call(self, method: str) -> None:
-        """A call was answered: cue `messages` unless its method changes nothing."""
-        if method not in _SAFE_METHODS:
-            self.notify(MESSAGES)
 
     def listen(self) -> Listener:
         listener = Listener(self)
@@ -121,18 +113,3 @@ _AFTER_TRANSITION_S = 0.01
 def seconds_until(instant: datetime | None, now: datetime) -> float | None:
     """Seconds from `now` until just after `instant` (None: no transition is due)."""
     return None if instant is None else (instant - now).total_seconds() + _AFTER_TRANSITION_S
-
-
-class ChangeCueMiddleware:
-    """Cues `messages` after every call that may change state (anything but GET and HEAD)."""
-
-    def __init__(self, app: ASGIApp, changes: Changes) -> None:
-        self.app = app
-        self.changes = changes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            if scope["type"] == "http":
-                self.changes.after_call(scope["method"])

@@ -1,10 +1,12 @@
 """The request journal: the last public calls, with their status and, when refused, the problem.
 
 A developer whose app got a 400 sees why in the inbox page (or `GET /_mock/requests`) without
-adding logging to the app. An ASGI middleware records each call under `/api/` as its answer
-leaves, so it sits outside connexion's exception middleware: it sees the problems connexion
-renders, the fast path's answers and the injected faults alike. The journal is one process's
-memory, bounded (the oldest entries go first); with several workers each keeps its own.
+adding logging to the app. Each public call (under the contract's prefix, `/api/`) is recorded
+as its answer leaves, by the one observer of answers (`observer.CallObserver`): the fast path
+tells it of its own answers, and `ObservingMiddleware`, outside connexion's exception
+middleware, of every other (the problems connexion renders and the injected faults alike). The
+journal is one process's memory, bounded (the oldest entries go first); with several workers
+each keeps its own.
 
 What is recorded: time (the wall clock), method, path, status, the account of a known token, and
 the title, detail and errors of a problem. Never the token, the query or the body.
@@ -15,13 +17,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-#: Entries kept unless `--journal-size` / `AATROX_MOCK_JOURNAL_SIZE` say otherwise (0: off).
-DEFAULT_SIZE = 500
 #: A problem body longer than this is not quoted (the mock's own problems are far shorter).
 _MAX_PROBLEM_BYTES = 64 * 1024
 _PROBLEM = b"application/problem+json"
@@ -30,9 +30,11 @@ Entry = dict[str, Any]
 
 
 class RequestJournal:
-    """The last `size` calls, newest last (listed newest first)."""
+    """The last `size` calls, newest last (listed newest first). The size unless
+    `--journal-size` / `AATROX_MOCK_JOURNAL_SIZE` say otherwise is control.yaml's (the `default`
+    of the `size` it lists: `mock_server.contract.Contract.journal_size`)."""
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int) -> None:
         if size < 0:
             raise ValueError(f"the journal size must be 0 or more, not {size}")
         self.size = size
@@ -69,9 +71,19 @@ class RequestJournal:
         ]
 
 
-class JournalMiddleware:
-    """Records every call under `prefix` in `journal`, then calls `recorded()` (the event stream's
-    cue that the journal changed).
+class Observer(Protocol):
+    """What `ObservingMiddleware` tells of each call (`observer.CallObserver`)."""
+
+    def records(self, path: str) -> bool: ...
+
+    def answered(
+        self, method: str, path: str, status: int, account: str | None, problem: Entry | None
+    ) -> None: ...
+
+
+class ObservingMiddleware:
+    """Tells `observer` of every call it passes on, as the answer leaves: method, path, status,
+    and for a call the journal records the account of its token and the problem it answered.
 
     `account_of` names the account of a token (None for an unknown one): the journal shows
     which account called, never the token itself.
@@ -80,20 +92,23 @@ class JournalMiddleware:
     def __init__(
         self,
         app: ASGIApp,
-        journal: RequestJournal,
+        observer: Observer,
         account_of: Callable[[str], str | None],
-        recorded: Callable[[], None],
-        prefix: str = "/api/",
     ) -> None:
         self.app = app
-        self.journal = journal
+        self.observer = observer
         self.account_of = account_of
-        self.recorded = recorded
-        self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not self.observer.records(scope["path"]):
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                # Not journaled: only the method matters (for the stream's cue).
+                self.observer.answered(scope["method"], scope["path"], 0, None, None)
             return
         status = 500  # what the server error middleware answers if the app raises
         problem_body: bytearray | None = None
@@ -111,14 +126,13 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            self.journal.record_call(
+            self.observer.answered(
                 scope["method"],
                 scope["path"],
                 status,
                 self._account(scope),
                 problem_summary(problem_body),
             )
-            self.recorded()
 
     def _account(self, scope: Scope) -> str | None:
         for name, value in scope["headers"]:

@@ -1,7 +1,7 @@
 """The sizes the contract sets, as one plain value the use cases are given.
 
 They are not written down here: the HTTP layer reads them from the resolved `openapi.yaml` at
-start (`mock_server.http.spec_limits`), so editing the contract changes the mock's rules. This
+start (`mock_server.contract`), so editing the contract changes the mock's rules. This
 module holds only what the schema cannot say: how the disclaimer counts toward the text limit.
 """
 

@@ -12,9 +12,10 @@ they first appeared in.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -30,10 +31,12 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from mock_server.app import PUBLIC_SPEC, create_app
+from mock_server.contract import Contract, load_contract
 from mock_server.http.pipeline.fast_path import FastPath
 from mock_server.http.pipeline.faults import Faults
 from mock_server.inbox.events import MESSAGES, REQUESTS, Changes
 from mock_server.inbox.journal import RequestJournal
+from mock_server.inbox.observer import CallObserver
 from mock_server.sms.errors import NotOwned
 from mock_server.sms.store import MemoryStore
 from tests.api.answers import checked
@@ -55,6 +58,7 @@ class Recorder:
 
     handled: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     passed_on: list[bytes] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)  # the answer's messages (`_raw`)
 
     def handler(self, operation_id: str) -> Any:
         async def handle(**kwargs: Any) -> Response:
@@ -72,12 +76,20 @@ class Recorder:
         self.passed_on.append(body)
         await Response(b"connexion", status_code=418)(scope, receive, send)
 
-    def fast_path(self, spec: Mapping[str, Any] = SPEC, **options: Any) -> FastPath:
-        """A FastPath over `spec` (the public one by default) whose two ways out are recorded
-        here; `options` are its other keywords (faults, journal, limits...)."""
+    def fast_path(self, contract: Contract | None = None, **options: Any) -> FastPath:
+        """A FastPath over `contract` (the real one by default) whose two ways out are recorded
+        here; `options` are its other keywords (faults, observer, body time limit)."""
         return FastPath(
-            self.inner, spec=spec, handlers=self.handler, token_info=_token_info, **options
+            self.inner,
+            contract=contract or load_contract(),
+            handlers=self.handler,
+            token_info=_token_info,
+            **options,
         )
+
+
+def _observer(journal: RequestJournal, changes: Changes | None = None) -> CallObserver:
+    return CallObserver(journal, changes or Changes(), load_contract().is_public)
 
 
 def _token_info(token: str) -> dict[str, Any] | None:
@@ -187,7 +199,6 @@ NOT_PLAIN = {
         {**GOOD, **JSON},
         SEND,
     ),
-    "a leading zero": ("GET", "/api/v2/sms/history", "limit=05", GOOD, b""),
     "a plus sign": ("GET", "/api/v2/sms/history", "limit=%2B5", GOOD, b""),
     "an empty value": ("GET", "/api/v2/sms/history", "limit=", GOOD, b""),
     "a value out of range": ("GET", "/api/v2/sms/history", "limit=0", GOOD, b""),
@@ -224,6 +235,14 @@ def test_every_spelling_of_json_is_taken_as_connexion_takes_it(content_type: str
     assert kwargs["body"] == json.loads(SEND)
 
 
+def test_an_integer_is_read_by_the_one_integer_rule() -> None:
+    """ASCII digits (`mock_server.http.pipeline.validation.ASCII_INTEGER`), as connexion's
+    validator reads them: a leading zero is the same number on both paths."""
+    [(_, kwargs)] = call("GET", "/api/v2/sms/history", "limit=05", GOOD).handled
+    assert kwargs["limit"] == 5
+    assert call("GET", "/api/v2/sms/history", "limit=" + "1" * 19, GOOD).handled == []
+
+
 def test_a_header_given_twice_goes_to_connexion() -> None:
     recorder = Recorder()
     fast = recorder.fast_path()
@@ -253,8 +272,8 @@ def _raw(
             await asyncio.sleep(60)
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
-    async def send(_message: Any) -> None:
-        pass
+    async def send(message: Any) -> None:
+        recorder.sent.append(message)
 
     scope = {
         "type": "http",
@@ -303,7 +322,8 @@ def _length(body: bytes) -> list[tuple[bytes, bytes]]:
 
 def test_a_body_over_the_size_limit_goes_to_connexion_unread() -> None:
     whole = {"type": "http.request", "body": SEND, "more_body": False}
-    recorder = _raw(_length(SEND), [whole], body_limit=len(SEND) - 1)
+    smaller = dataclasses.replace(load_contract(), max_body_bytes=len(SEND) - 1)
+    recorder = _raw(_length(SEND), [whole], contract=smaller)
     assert recorder.handled == []
     assert recorder.passed_on == [SEND]  # connexion read it from the client: 413 is its to say
 
@@ -343,17 +363,24 @@ class _RefusingRecorder(Recorder):
         return refuse
 
 
-def test_a_refusal_of_the_domain_goes_to_connexion_with_the_body() -> None:
+def test_a_refusal_of_the_domain_is_rendered_here_without_a_second_call() -> None:
+    journal = RequestJournal(10)
     whole = {"type": "http.request", "body": SEND, "more_body": False}
-    recorder = _raw(_length(SEND), [whole], _RefusingRecorder())
-    assert recorder.passed_on == [SEND]  # connexion calls the handler again, and renders it
+    recorder = _raw(_length(SEND), [whole], _RefusingRecorder(), observer=_observer(journal))
+    assert recorder.passed_on == []  # connexion never ran: the handler ran once
+    start, body = recorder.sent
+    assert start["status"] == 403
+    assert (b"content-type", b"application/problem+json") in start["headers"]
+    assert json.loads(body["body"])["detail"] == "The account 'dev' does not own +61491570156."
+    [entry] = journal.entries()
+    assert (entry["status"], entry["problem"]["title"]) == (403, "Forbidden")
 
 
 def test_a_call_it_answers_is_journaled_and_cued_as_the_inner_layers_would() -> None:
     journal, changes = RequestJournal(10), Changes()
     listener = changes.listen()
     whole = {"type": "http.request", "body": SEND, "more_body": False}
-    recorder = _raw(_length(SEND), [whole], journal=journal, changes=changes)
+    recorder = _raw(_length(SEND), [whole], observer=_observer(journal, changes))
     assert recorder.passed_on == []
     [entry] = journal.entries()
     assert (entry["method"], entry["path"], entry["status"], entry["account"]) == (
@@ -368,7 +395,7 @@ def test_a_call_it_answers_is_journaled_and_cued_as_the_inner_layers_would() -> 
 
 def test_a_call_whose_client_is_gone_before_the_answer_is_journaled_still() -> None:
     journal = RequestJournal(10)
-    fast = Recorder().fast_path(journal=journal)
+    fast = Recorder().fast_path(observer=_observer(journal))
     scope = {
         "type": "http",
         "method": "GET",

@@ -4,17 +4,20 @@ schema builders do), must reach connexion untouched; the same spec without that 
 so each test can fail.
 
 The public spec uses none of these forms today; these tests hold the fast path to its promise
-for the day it does (mock_server/http/fast_path.py, `_operation`).
+for the day it does (mock_server/http/pipeline/fast_path.py, `_operation`).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from mock_server.contract import load_contract
+from mock_server.http.routes import Routes
 from tests.api.harness import DEV_TOKEN
 from tests.api.test_fast_path import Recorder
 
@@ -53,7 +56,10 @@ def tiny_spec(
 
 def _send(spec: dict[str, Any], **request: Any) -> Recorder:
     recorder = Recorder()
-    client = TestClient(recorder.fast_path(spec), base_url="http://testserver")
+    contract = dataclasses.replace(
+        load_contract(), public=spec, routes=Routes.of({"": spec["paths"]})
+    )
+    client = TestClient(recorder.fast_path(contract), base_url="http://testserver")
     headers = {"authorization": f"Bearer {DEV_TOKEN}", **request.pop("headers", {})}
     client.request(request.pop("method", "POST"), PATH, headers=headers, **request)
     return recorder

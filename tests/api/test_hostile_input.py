@@ -13,7 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
-from mock_server.http.pipeline.middleware import BodyLimitMiddleware
+from mock_server.contract import load_contract
+from mock_server.http.pipeline.gate import RouteGate
 from mock_server.sms.store import MemoryStore
 from tests.api.harness import ACME_1, DEV_A, DEV_B, DEV_TOKEN, MANUAL_CONFIG, NOT_ACMES, bearer
 
@@ -267,7 +268,7 @@ def test_a_content_length_in_other_digits_is_not_read_as_a_number() -> None:
     async def inner(_scope: Any, _receive: Any, _send: Any) -> None:
         reached.append(True)
 
-    limit = BodyLimitMiddleware(inner, bodied=frozenset({("POST", SEND)}), limit=10)
+    limit = RouteGate(inner, routes=load_contract().routes, prefix="/api/", max_body_bytes=10)
     scope = {
         "type": "http",
         "method": "POST",

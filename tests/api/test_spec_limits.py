@@ -1,8 +1,11 @@
-"""The mock's limits come from the contract: served from an edited copy of openapi.yaml, the mock
-follows the copy (text, bulk, page and cursor sizes, and the disclaimer rule built on them)."""
+"""The mock's limits come from the contract: served from edited copies of openapi.yaml and
+control.yaml, the mock follows the copies (text, bulk, page and cursor sizes, and the disclaimer
+rule built on them; the body size limit, the page size default; a fault bound and the journal
+size)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,12 @@ import yaml
 from starlette.testclient import TestClient
 
 from mock_server.app import PUBLIC_SPEC, create_app
+from mock_server.contract import CONTROL_SPEC
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, ConfigError, load_config
 from tests.api.harness import ACME_1, ACME_DISCLAIMER, ACME_TOKEN, DEV_A, MANUAL_CONFIG, bearer
 
 TEXT, BULK, PAGE, CURSOR = 60, 3, 5, 100
+BODY, PAGE_DEFAULT, LATENCY, JOURNAL = 400, 4, 100, 3
 
 
 @pytest.fixture(scope="module")
@@ -25,23 +30,44 @@ def edited_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
     schemas["MessageText"]["maxLength"] = TEXT
     schemas["BulkSendRequest"]["properties"]["to"]["maxItems"] = BULK
     parameters["Limit"]["schema"]["maximum"] = PAGE
-    parameters["Limit"]["schema"]["default"] = parameters["Limit"]["example"] = PAGE
+    parameters["Limit"]["schema"]["default"] = parameters["Limit"]["example"] = PAGE_DEFAULT
     parameters["Cursor"]["schema"]["maxLength"] = CURSOR
+    spec["x-max-body-bytes"] = BODY
     path = tmp_path_factory.mktemp("spec") / "openapi.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return path
 
 
+@pytest.fixture(scope="module")
+def edited_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec: dict[str, Any] = yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["Faults"]["properties"]["latency_ms"]["maximum"] = LATENCY
+    listing = spec["paths"]["/requests"]["get"]["responses"]["200"]["content"]
+    listing["application/json"]["schema"]["properties"]["size"]["default"] = JOURNAL
+    path = tmp_path_factory.mktemp("control") / "control.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module", params=[True, False], ids=["fast-path", "connexion"])
-def acme(edited_spec: Path, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+def acme(
+    edited_spec: Path, edited_control: Path, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
     app = create_app(
-        MANUAL_CONFIG, validate_responses=True, fast_path=request.param, public_spec=edited_spec
+        MANUAL_CONFIG,
+        validate_responses=True,
+        fast_path=request.param,
+        public_spec=edited_spec,
+        control_spec=edited_control,
     )
     with app.test_client(headers=bearer(ACME_TOKEN)) as client:
         yield client
 
 
-def _send(acme: TestClient, text: str, path: str = "/api/v2/sms/send") -> Any:
+SEND = "/api/v2/sms/send"
+
+
+def _send(acme: TestClient, text: str, path: str = SEND) -> Any:
     return acme.post(path, json={"from": ACME_1, "to": DEV_A, "text": text})
 
 
@@ -90,3 +116,37 @@ def test_a_disclaimer_that_leaves_no_room_under_the_copys_limit_stops_the_mock(
     assert create_app(config) is not None  # fits the real contract's limit
     with pytest.raises(ConfigError, match=f"disclaimers.default: must be at most {TEXT - 2}"):
         create_app(config, public_spec=edited_spec)
+
+
+def test_the_body_limit_is_the_copys(acme: TestClient) -> None:
+    """`x-max-body-bytes`: a body padded with JSON whitespace to the limit is read, one byte
+    more is a 413 naming the limit."""
+    body = json.dumps({"from": ACME_1, "to": DEV_A, "text": "hi"}).encode()
+    at_limit = body + b" " * (BODY - len(body))
+    json_type = {"content-type": "application/json"}
+    assert acme.post(SEND, content=at_limit, headers=json_type).status_code == 200
+    refused = acme.post(SEND, content=at_limit + b" ", headers=json_type)
+    assert refused.status_code == 413
+    assert f"larger than {BODY} bytes" in refused.json()["detail"]
+
+
+def test_the_page_size_default_is_the_copys(acme: TestClient) -> None:
+    for _ in range(PAGE_DEFAULT + 1):
+        assert _send(acme, "page").status_code == 200
+    page = acme.get("/api/v2/sms/history").json()
+    assert len(page["messages"]) == PAGE_DEFAULT
+    assert page["next_cursor"] is not None
+
+
+def test_a_fault_bound_is_the_control_copys(acme: TestClient) -> None:
+    assert acme.put("/_mock/faults", json={"latency_ms": LATENCY + 1}).status_code == 400
+    assert acme.put("/_mock/faults", json={"latency_ms": LATENCY}).status_code == 200
+    assert acme.delete("/_mock/faults").status_code == 200
+
+
+def test_the_journal_size_default_is_the_control_copys(acme: TestClient) -> None:
+    for _ in range(JOURNAL + 1):
+        acme.get("/api/v2/sms/history")
+    listing = acme.get("/_mock/requests").json()
+    assert listing["size"] == JOURNAL
+    assert len(listing["requests"]) == JOURNAL

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mock_server.app import PUBLIC_SPEC
-from mock_server.http.spec_limits import limits_from_spec
+from mock_server.contract import PUBLIC_SPEC, limits_from_spec
 from mock_server.sms.limits import Limits
 
 

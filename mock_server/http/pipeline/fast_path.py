@@ -15,21 +15,23 @@ Why it answers exactly as connexion would:
   asks too) reads as JSON — and only when every check passes. Any doubt, and the request goes to
   connexion (with the body it read, replayed, and its decoding kept in the scope, so the body is
   decoded once), and every 4xx the mock answers still comes from one place;
-- an error the handler raises (403, 404, a configured 500) hands the request to connexion too:
-  the service checks everything before it stores anything, so connexion's second call raises
-  the same error with nothing done, and renders it as it renders all others.
+- an error the handler raises (403, 404, a configured 500) is rendered here by the renderer
+  connexion's exception middleware uses (`problems.rendering.render`): the handler runs once.
 
 It is the outermost of the app's own layers (inside only starlette's server-error middleware):
 the layers inside it cost a tenth of the mock's time per call, for nothing on a plain call. So
 it keeps their promises itself for the calls it answers, and hands them every other call: a
 body over the size limit (413), a body slower than the time limit (408, from the messages it
-read and a receive that has timed out), any fault set through the control API; it records the
-calls it answers in the request journal and cues the inbox page's event stream as their
-middleware would. Its answers skip connexion's response validation (`validate_responses`), also
-when that is on: what holds them to the spec is outside the app — every answer the API suite
-receives is checked against the spec (tests/api/answers.py), the contract suite checks them over
-uvicorn and through Prism's proxy, and tests/api/test_fast_path.py and tests/robustness hold
-both paths to the same answers.
+read and a receive that has timed out), any fault set through the control API; it tells the one
+observer of answers (`mock_server.inbox.observer`) of the calls it answers, as the observing
+middleware inside does of the others.
+
+Its routes are the one route table's (`mock_server.http.routes`, from `mock_server.contract`).
+Its answers skip connexion's response validation (`validate_responses`), also when that is on:
+what holds them to the spec is outside the app — every answer the API suite receives is checked
+against the spec (tests/api/answers.py), the contract suite checks them over uvicorn and through
+Prism's proxy, and tests/api/test_fast_path.py and tests/robustness hold both paths to the same
+answers.
 """
 
 from __future__ import annotations
@@ -46,25 +48,25 @@ from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.contract import Contract
 from mock_server.http.pipeline import bodies
 from mock_server.http.pipeline.faults import Faults
-from mock_server.http.pipeline.middleware import MAX_BODY_BYTES
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
-from mock_server.http.pipeline.validation import is_valid
-from mock_server.http.problems.rendering import RENDERED
-from mock_server.inbox.events import REQUESTS, Changes
-from mock_server.inbox.journal import RequestJournal, problem_summary
+from mock_server.http.pipeline.validation import ASCII_INTEGER, is_valid
+from mock_server.http.problems.rendering import RENDERED, render, starlette_response
+from mock_server.inbox.journal import problem_summary
+from mock_server.inbox.observer import CallObserver
 
 Handler = Callable[..., Awaitable[Response]]
 TokenCheck = Callable[[str], dict[str, Any] | None]
 
-#: Integers as plain digits, no sign, no leading zero, at most 18 of them (always a 64-bit int):
-#: connexion's coercion takes more spellings (`+5`, `05`), which it is left to judge.
-_PLAIN_INTEGER = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
+#: The most digits of an integer taken here (always a 64-bit int); a longer one is connexion's.
+_INTEGER_DIGITS = 18
 #: Path parameter values taken here; anything else (escapes, dots, ...) is connexion's to judge.
-_PLAIN_SEGMENT = "[A-Za-z0-9_-]+"
-#: Methods of an OpenAPI path item that this path may take (HEAD, OPTIONS, TRACE: connexion's).
-_OPERATION_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+_PLAIN_SEGMENT = re.compile("[A-Za-z0-9_-]+")
+#: Operations of these methods are connexion's: its router answers HEAD from a GET and shapes
+#: OPTIONS and TRACE itself (a rule of this path, not of the route table).
+_ROUTER_METHODS = frozenset({"HEAD", "OPTIONS", "TRACE"})
 _BEARER = b"Bearer "
 
 
@@ -112,10 +114,7 @@ def _no_faults() -> Faults:
 def _internal_error(exc: Exception) -> Response:
     """The answer connexion's exception middleware gives an unexpected exception (logged), for
     one raised here, outside it."""
-    answer = ExceptionMiddleware.common_error_handler(None, exc)
-    return Response(
-        answer.body, answer.status_code, dict(answer.headers or {}), media_type=answer.mimetype
-    )
+    return starlette_response(ExceptionMiddleware.common_error_handler(None, exc))
 
 
 def _param(spec: dict[str, Any]) -> _Param | None:
@@ -171,62 +170,49 @@ def _operation(
 class FastPath:
     """ASGI middleware answering plainly valid public calls (see the module docstring).
 
-    `spec` is the public spec with its `$ref`s resolved; `handlers` maps an operationId to its
-    handler; `token_info` is the security handler's check, returning None for a bad token. The
-    rest are the promises of the layers inside it, kept for the calls it answers: the faults in
-    force, the request journal and the event stream's cues, the body's size and time limits.
+    `contract` gives the routes, the body size limit and the problems' bounds; `handlers` maps
+    an operationId to its handler; `token_info` is the security handler's check, returning None
+    for a bad token. The rest are the promises of the layers inside it, kept for the calls it
+    answers: the faults in force, the observer of answers, the body's time limit.
     """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        spec: Mapping[str, Any],
+        contract: Contract,
         handlers: Callable[[str], Handler],
         token_info: TokenCheck,
         faults: Callable[[], Faults] = _no_faults,
-        journal: RequestJournal | None = None,
-        changes: Changes | None = None,
-        body_limit: int = MAX_BODY_BYTES,
+        observer: CallObserver | None = None,
         body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
     ) -> None:
         self.app = app
+        self.routes = contract.routes
         self.token_info = token_info
         self.faults = faults
-        self.journal = journal if journal is not None and journal.size else None
-        self.changes = changes
-        self.body_limit = body_limit
+        self.observer = observer
+        self.body_limit = contract.max_body_bytes
+        self.bounds = contract.problem_bounds
         self.body_timeout_s = body_timeout_s
-        self.concrete: dict[tuple[str, str], _Operation] = {}
-        self.templated: list[tuple[str, re.Pattern[str], _Operation]] = []
-        for path, item in spec["paths"].items():
-            for method, operation in item.items():
-                if method not in _OPERATION_METHODS:
-                    continue
-                compiled = _operation(spec, item, operation, handlers(operation["operationId"]))
-                if compiled is None:
-                    continue
-                if "{" not in path:
-                    self.concrete[(method.upper(), path)] = compiled
-                else:
-                    pattern = re.sub(
-                        r"\\\{(\w+)\\\}", rf"(?P<\1>{_PLAIN_SEGMENT})", re.escape(path)
-                    )
-                    self.templated.append((method.upper(), re.compile(pattern + r"\Z"), compiled))
-        self.concrete_paths = frozenset(path for _, path in self.concrete)
+        #: The operations this path runs, by (method, path template): the public API's, those
+        #: in forms it checks.
+        self.operations: dict[tuple[str, str], _Operation] = {}
+        for route in self.routes.operations():
+            if route.base == "" and route.method not in _ROUTER_METHODS:
+                handler = handlers(route.operation_id)
+                compiled = _operation(contract.public, route.item, route.spec, handler)
+                if compiled is not None:
+                    self.operations[(route.method, route.path)] = compiled
 
-    def _route(self, method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:
-        # Concrete paths win over templates, as OpenAPI says: a method a concrete path does not
-        # serve is connexion's (ConcretePathMiddleware's 405), not a template's.
-        operation = self.concrete.get((method, path))
-        if operation is not None:
-            return operation, {}
-        if path in self.concrete_paths:
+    def _route(self, method: str, path: str) -> tuple[_Operation, Mapping[str, str]] | None:
+        match = self.routes.match(path)
+        if match is None:
             return None
-        for template_method, pattern, operation in self.templated:
-            if template_method == method and (match := pattern.match(path)):
-                return operation, match.groupdict()
-        return None
+        operation = self.operations.get((method, match.template))
+        if operation is None or not all(map(_PLAIN_SEGMENT.fullmatch, match.values.values())):
+            return None
+        return operation, match.values
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
@@ -251,12 +237,8 @@ class FastPath:
             replayed = rest if hand_on.replay is None else bodies.replay(hand_on.replay, rest)
             await self.app(scope, replayed, send)
             return
-        except RENDERED:
-            # Raised before anything was stored: connexion's call raises it again, and renders it.
-            await self.app(
-                scope, receive if messages is None else bodies.replay(messages, receive), send
-            )
-            return
+        except RENDERED as exc:
+            response = render(exc, self.bounds)
         except Exception as exc:  # a bug or a failing store: what connexion answers
             response = _internal_error(exc)
         try:
@@ -273,16 +255,12 @@ class FastPath:
             return False
 
     def _answered(self, scope: Scope, response: Response, account: str | None) -> None:
-        """What the journal's and the event stream's middlewares, inside, do for a call."""
-        if self.journal is not None:
+        """Tell the observer, as the observing middleware inside tells it of other calls."""
+        if self.observer is not None:
             problem = problem_summary(response.body) if response.status_code >= 400 else None
-            self.journal.record_call(
+            self.observer.answered(
                 scope["method"], scope["path"], response.status_code, account, problem
             )
-            if self.changes is not None:
-                self.changes.notify(REQUESTS)
-        if self.changes is not None:
-            self.changes.after_call(scope["method"])
 
     async def _read_body(self, receive: Receive, headers: Mapping[bytes, bytes]) -> list[Message]:
         """The messages of the whole body, when it came as announced: with a Content-Length it
@@ -360,7 +338,7 @@ def _query(operation: _Operation, query_string: bytes) -> dict[str, Any]:
 
 def _value(param: _Param, text: str) -> Any:
     if param.integer:
-        if not _PLAIN_INTEGER.match(text):
+        if len(text) > _INTEGER_DIGITS or not ASCII_INTEGER.match(text):
             raise _NotPlainError
         value: Any = int(text)
     else:

@@ -183,8 +183,8 @@ class JsonBodyValidator(AbstractRequestBodyValidator):  # type: ignore[misc]
 
 #: An integer as a query or path parameter: ASCII digits, an optional minus. Python's int() also
 #: reads Arabic-Indic and fullwidth digits, `1_0` and surrounding spaces, which are not integers
-#: in a URL.
-_ASCII_INTEGER = re.compile(r"-?[0-9]+\Z")
+#: in a URL. The one rule: the fast path reads integers by it too.
+ASCII_INTEGER = re.compile(r"-?[0-9]+\Z")
 
 
 class FieldParameterValidator(ParameterValidator):  # type: ignore[misc]
@@ -232,7 +232,7 @@ def _spelling_errors(param: dict[str, Any], raw: Any) -> list[tuple[str, str]]:
     values = [value for value in values if value is not None]
     if len(values) > 1 and schema.get("type") != "array":
         return [(name, f"is given {len(values)} times; give it once")]
-    if schema.get("type") == "integer" and values and not _ASCII_INTEGER.match(values[0]):
+    if schema.get("type") == "integer" and values and not ASCII_INTEGER.match(values[0]):
         return [(name, f"{quoted(values[0])} is not an integer (ASCII digits)")]
     return []
 

@@ -1,8 +1,8 @@
 """Domain errors -> problems. Registered once on the app, so handlers never catch anything.
 
-Every problem the app answers passes through here, also connexion's own and those of the fast
-path (whose errors propagate to connexion's exception middleware), so every one is completed to
-the spec's `Problem` and cut to its bounds (`problems.Bounds`) in this one place.
+Every problem the app answers passes through here, also connexion's own and those a handler
+raises under the fast path (`render`), so every one is completed to the spec's `Problem` and cut
+to its bounds (`documents.Bounds`) in this one place.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from collections.abc import Callable
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.responses import Response
 
 from mock_server.http.problems.documents import Bounds, bad_request, problem
 from mock_server.sms import errors as domain
 
-Handler = Callable[[ConnexionRequest, Exception], ConnexionResponse]
+Handler = Callable[[ConnexionRequest | None, Exception], ConnexionResponse]
 ToProblem = Callable[[Exception], ProblemException]
 
 
@@ -60,7 +61,7 @@ def _complete(exc: Exception) -> ProblemException:
 
 
 def _rendered(to_problem: ToProblem, bounds: Bounds) -> Handler:
-    def handle(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    def handle(_request: ConnexionRequest | None, exc: Exception) -> ConnexionResponse:
         return bounds.apply(_complete(to_problem(exc))).to_problem()
 
     return handle
@@ -76,7 +77,7 @@ _TO_PROBLEM: dict[type[Exception], ToProblem] = {
     domain.ClockNotAdjustableError: _as(409),
     domain.SimulatedServerError: _as(500),
 }
-#: The errors the app answers with a problem (the fast path hands their requests to connexion).
+#: The errors the app answers with a problem (the fast path renders them with `render`).
 RENDERED: tuple[type[Exception], ...] = tuple(_TO_PROBLEM)
 
 
@@ -84,3 +85,20 @@ def register(app: AsyncApp, bounds: Bounds) -> None:
     """Turn every error the app raises into a problem within `bounds` (from the spec)."""
     for exception, to_problem in _TO_PROBLEM.items():
         app.add_error_handler(exception, _rendered(to_problem, bounds))
+
+
+def render(exc: Exception, bounds: Bounds) -> Response:
+    """The answer to `exc`, one of `RENDERED`, exactly as the handlers `register` installs give
+    it through connexion's exception middleware: the fast path answers a handler's error with
+    this, rather than run the request again through connexion to have it rendered."""
+    for kind in type(exc).__mro__:  # the most specific handler, as starlette looks it up
+        if kind in _TO_PROBLEM:
+            return starlette_response(_rendered(_TO_PROBLEM[kind], bounds)(None, exc))
+    raise TypeError(f"{type(exc).__name__} is not an error the app renders") from exc
+
+
+def starlette_response(answer: ConnexionResponse) -> Response:
+    """`answer` as connexion's exception middleware sends it (its `connexion_wrapper`)."""
+    return Response(
+        answer.body, answer.status_code, dict(answer.headers or {}), media_type=answer.mimetype
+    )
