@@ -38,6 +38,7 @@ from mock_server.sms.config import Config, default_config
 from mock_server.sms.control import ControlService
 from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
+from mock_server.sms.numbers import E164_PATTERN
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
@@ -101,6 +102,13 @@ def create_app(
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     """
     contract = load_contract(public_spec, control_spec)
+    if contract.phone_pattern != E164_PATTERN:
+        # The domain's number rule is still its own (the config is parsed before any contract
+        # is read): a spec whose numbers differ is refused rather than served half-followed.
+        raise ValueError(
+            f"the spec's PhoneNumber pattern {contract.phone_pattern!r} is not the mock's"
+            f" E.164 rule {E164_PATTERN!r} (mock_server/sms/numbers.py)"
+        )
     config = config or default_config()
     store = store or MemoryStore()
     clock: Clock = (

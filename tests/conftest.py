@@ -3,15 +3,23 @@ suite's limits table at the end of every report that ran it.
 
 `ci` when CI is set (what `make test` runs there), else `dev`; `make contract-long` picks `long`
 with `--hypothesis-profile=long` and a random `--hypothesis-seed`, which wins over the choice here.
+
+The report's modules import schemathesis: they are imported only where a contract case ran (or
+its counts came from a worker), so a run of unit tests needs no contract tooling.
 """
 
+import importlib
 import os
+import sys
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
 
-from tests.contract import budget, reporting
-from tests.contract.targets import limits_report
+#: The module that counts contract cases; loaded by the contract tests that use it.
+_REPORTING = "tests.contract.reporting"
+#: Where a pytest-xdist worker hands its counts to the controller.
+_WORKER_OUTPUT_KEY = "contract_counts"
 
 # deadline=None: a test that talks to a server is timed by the server, not by the data it draws.
 settings.register_profile("dev", max_examples=50, deadline=None)
@@ -25,18 +33,30 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 # workers, and only the controller prints the report: each worker hands its counts over.
 def pytest_sessionfinish(session: pytest.Session) -> None:
     worker_output = getattr(session.config, "workeroutput", None)
-    if worker_output is not None:
-        worker_output[reporting.WORKER_OUTPUT_KEY] = reporting.exported()
+    reporting = sys.modules.get(_REPORTING)
+    if worker_output is not None and reporting is not None:
+        worker_output[_WORKER_OUTPUT_KEY] = reporting.exported()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: object, error: object) -> None:
-    reporting.merge(getattr(node, "workeroutput", {}).get(reporting.WORKER_OUTPUT_KEY, []))
+    rows = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT_KEY, [])
+    if rows:
+        _reporting_module().merge(rows)
+
+
+def _reporting_module() -> ModuleType:
+    return importlib.import_module(_REPORTING)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not reporting.counts:
+    reporting = sys.modules.get(_REPORTING)
+    if reporting is None or not reporting.counts:
         return  # no contract case ran
+    # Contract tooling (schemathesis): imported only once a contract case has run.
+    from tests.contract import budget
+    from tests.contract.targets import limits_report
+
     terminalreporter.section("contract targets: known limits")
     lines = [*limits_report(reporting.counts), *reporting.summary_lines(), budget.summary()]
     for line in lines:

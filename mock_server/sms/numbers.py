@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-# The same text as the spec's pattern, so the two cannot drift apart unnoticed (a test compares).
+# The same text as the spec's pattern, so the two cannot drift apart unnoticed (a test compares,
+# and the app refuses to serve a spec whose `PhoneNumber` pattern is another).
 E164_PATTERN = r"^\+[1-9][0-9]{7,14}$"
 
 # `fullmatch` on the pattern without its anchors: `re.match("...$")` would accept a trailing

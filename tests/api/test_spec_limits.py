@@ -150,3 +150,14 @@ def test_the_journal_size_default_is_the_control_copys(acme: TestClient) -> None
     listing = acme.get("/_mock/requests").json()
     assert listing["size"] == JOURNAL
     assert len(listing["requests"]) == JOURNAL
+
+
+def test_a_copy_with_another_phone_pattern_is_refused_not_half_followed(
+    tmp_path: Path,
+) -> None:
+    spec: dict[str, Any] = yaml.safe_load(PUBLIC_SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["PhoneNumber"]["pattern"] = "^\\+[0-9]{4,20}$"
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="PhoneNumber pattern"):
+        create_app(MANUAL_CONFIG, public_spec=path)

@@ -78,10 +78,6 @@ def reported_on(endpoint: Endpoint, case: Case[Any]) -> Iterator[None]:
         raise
 
 
-#: Where an xdist worker hands its counts to the controller, which prints the report.
-WORKER_OUTPUT_KEY = "contract_counts"
-
-
 def exported() -> list[list[object]]:
     """`counts` as plain lists, which xdist can send from a worker."""
     return [[name, key, number] for (name, key), number in counts.items()]
