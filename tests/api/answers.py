@@ -60,7 +60,7 @@ def check_answer(response: httpx.Response) -> None:
     path = request.url.path
     public, control = _schemas()
     if path.startswith(PAGE_BASE):
-        return  # the inbox page's files (mock_server/http/inbox_page.py): not an API answer
+        return  # the inbox page's files (mock_server/inbox/page.py): not an API answer
     if path.startswith(PUBLIC_PREFIX):
         schema, spec_path = public, path
     elif path.startswith(CONTROL_BASE + "/"):
