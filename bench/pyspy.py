@@ -83,7 +83,10 @@ LAYERS: Sequence[tuple[str, tuple[str, ...]]] = (
     ("our handlers", ("mock_server/http/handlers.py",)),
     ("fast path (routing, token, parameters)", ("mock_server/http/pipeline/fast_path.py",)),
     ("domain: service and store", ("mock_server/sms/",)),
-    ("our middleware and error mapping", ("mock_server/http/",)),
+    (
+        "our middleware and error mapping (incl. the journal)",
+        ("mock_server/http/", "mock_server/inbox/", "mock_server/contract.py"),
+    ),
     ("JSON encode/decode (stdlib json)", ("json/",)),
     ("connexion parameter/response decorators", ("connexion/decorators/",)),
     ("connexion other (routing, middleware stack, context)", ("connexion/", "werkzeug/")),
