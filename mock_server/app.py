@@ -30,6 +30,7 @@ from mock_server.http.middleware import (
     FaultMiddleware,
     TrailingSlashMiddleware,
 )
+from mock_server.http.operation_ids import operation_ids
 from mock_server.http.operations import decorate_once
 from mock_server.http.problems import Bounds
 from mock_server.http.spec_limits import limits_from_spec
@@ -171,7 +172,9 @@ def create_app(
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
     )
     faults = FaultSwitch(store)
-    journal, changes = RequestJournal(journal_size), Changes()
+    # Which public operation a call is, before connexion routes it: for the journal and faults.
+    operation_of, known_operations = operation_ids(_public_spec(public_spec)["paths"])
+    journal, changes = RequestJournal(journal_size, operation_of), Changes()
 
     app = AsyncApp(
         __name__,
@@ -194,13 +197,18 @@ def create_app(
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
-                ControlApi(control, faults), InboxApi(control, journal, changes)
+                ControlApi(control, faults, known_operations),
+                InboxApi(control, journal, changes),
             )
         ),
         **options,
     )
     app.add_middleware(
-        FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
+        FaultMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        faults=faults.current,
+        operation_of=operation_of,
+        take_one=faults.take_one,
     )
     app.add_middleware(
         BodyLimitMiddleware,

@@ -1,8 +1,13 @@
-"""Faults a user asks for: a share of public calls answered 500, and added latency.
+"""Faults a user asks for: public calls answered 500, and added latency.
 
 An HTTP matter, not an SMS rule: `FaultMiddleware` applies them before a request reaches the
 API. The settings live in the store's small key-value state, not in this process, so that every
-worker sharing one SQLite file obeys the same settings.
+worker sharing one SQLite file obeys the same settings, and counts the same `fail_next`.
+
+Two kinds: random (`error_rate`, a share of the matching calls fails) and deterministic
+(`fail_next`: exactly the next N matching calls fail, then the faults turn themselves off).
+A call matches when its operation is one of `operations` (None: every public call); the
+others are neither slowed, failed nor counted.
 """
 
 from __future__ import annotations
@@ -18,16 +23,35 @@ _KEY = "faults"
 
 @dataclass(frozen=True)
 class Faults:
-    """`error_rate` is the share (0 to 1) of public calls answered 500; `latency_ms` is added."""
+    """`error_rate` is the share (0 to 1) of matching calls answered 500; `latency_ms` is added
+    to each matching call; `fail_next`, when set, is how many more matching calls are answered
+    500 (then none: error_rate must be 0 with it); `operations` the operationIds that match."""
 
     error_rate: float = 0.0
     latency_ms: int = 0
+    fail_next: int | None = None
+    operations: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.error_rate <= 1.0:
             raise ValueError("error_rate must be between 0 and 1")
         if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
             raise ValueError(f"latency_ms must be between 0 and {MAX_LATENCY_MS}")
+        if self.fail_next is not None and self.fail_next < 1:
+            raise ValueError("fail_next must be 1 or more")
+        if self.fail_next is not None and self.error_rate:
+            raise ValueError("error_rate must be 0 with fail_next")
+        if self.operations is not None:
+            object.__setattr__(self, "operations", tuple(self.operations))  # from JSON's list
+
+    def matches(self, operation_id: str | None) -> bool:
+        return self.operations is None or operation_id in self.operations
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+_OFF = Faults()
 
 
 class FaultSwitch:
@@ -43,13 +67,36 @@ class FaultSwitch:
         raw = self._state.get_state(_KEY)
         last_raw, faults = self._last
         if raw != last_raw:
-            faults = Faults(**json.loads(raw)) if raw else Faults()
+            faults = _parse(raw)
             self._last = (raw, faults)
         return faults
 
     def set(self, faults: Faults) -> Faults:
-        self._state.set_state(_KEY, json.dumps(asdict(faults)))
+        self._state.set_state(_KEY, faults.to_json())
         return faults
 
     def clear(self) -> Faults:
         return self.set(Faults())
+
+    def take_one(self) -> bool:
+        """Count one matching call against `fail_next`, atomically (workers sharing the store
+        share the count): True when this call is one of the N to fail. The last one turns the
+        faults off."""
+        taken = False
+
+        def count(raw: str | None) -> str:
+            nonlocal taken
+            faults = _parse(raw)
+            if faults.fail_next is None:  # turned off, or changed, since the caller looked
+                taken = False
+                return raw if raw is not None else _OFF.to_json()
+            taken = True
+            left = faults.fail_next - 1
+            return (Faults(**{**asdict(faults), "fail_next": left}) if left else _OFF).to_json()
+
+        self._state.update_state(_KEY, count)
+        return taken
+
+
+def _parse(raw: str | None) -> Faults:
+    return Faults(**json.loads(raw)) if raw else Faults()

@@ -6,8 +6,9 @@ leaves, so it sits outside connexion's exception middleware: it sees the problem
 renders, the fast path's answers and the injected faults alike. The journal is one process's
 memory, bounded (the oldest entries go first); with several workers each keeps its own.
 
-What is recorded: time (the wall clock), method, path, status, the account of a known token, and
-the title, detail and errors of a problem. Never the token, the query or the body.
+What is recorded: time (the wall clock), method, path, the operationId it called (None for a path
+or method the API does not have), status, the account of a known token, and the title, detail
+and errors of a problem. Never the token, the query or the body.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ Entry = dict[str, Any]
 class RequestJournal:
     """The last `size` calls, newest last (listed newest first)."""
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(
+        self, size: int = DEFAULT_SIZE, operation_of: Callable[[str, str], str | None] | None = None
+    ) -> None:
         if size < 0:
             raise ValueError(f"the journal size must be 0 or more, not {size}")
         self.size = size
+        self._operation_of = operation_of or (lambda method, path: None)
         self._entries: deque[Entry] = deque(maxlen=size)
 
     def record(self, entry: Entry) -> None:
@@ -49,6 +53,7 @@ class RequestJournal:
             "time": datetime.now(UTC),
             "method": method,
             "path": path,
+            "operation_id": self._operation_of(method, path),
             "status": status,
             "account": account,
         }

@@ -117,10 +117,13 @@ class TrailingSlashMiddleware:
 
 
 class FaultMiddleware:
-    """Slow down, or fail with a 500, a share of the public API's calls, as the control API set.
+    """Slow down, or fail with a 500, the public API's calls, as the control API set.
 
     The settings are read on every call (from the shared store), so every worker process obeys
-    the same `PUT /_mock/faults`.
+    the same `PUT /_mock/faults`. Only calls of the chosen operations match (`operation_of`
+    names a call's operationId: this runs before connexion's routing); with `fail_next`,
+    `take_one` counts a matching call against it (in the store, atomically) and says whether
+    it is one of those to fail.
     """
 
     def __init__(
@@ -129,17 +132,43 @@ class FaultMiddleware:
         faults: Callable[[], Faults],
         prefix: str = "/api/",
         rng: random.Random | None = None,
+        operation_of: Callable[[str, str], str | None] | None = None,
+        take_one: Callable[[], bool] | None = None,
     ) -> None:
         self.app = app
         self.faults = faults
         self.prefix = prefix
         self.rng = rng or random.Random()
+        self.operation_of = operation_of or (lambda method, path: None)
+        self.take_one = take_one or (lambda: False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             faults = self.faults()
-            if faults.latency_ms:
-                await asyncio.sleep(faults.latency_ms / 1000)
-            if faults.error_rate and self.rng.random() < faults.error_rate:
-                raise problem(500, "A fault injected through the mock's control API.")
+            if faults != _NO_FAULTS and faults.matches(
+                self.operation_of(scope["method"], scope["path"])
+            ):
+                await self._apply(faults)
         await self.app(scope, receive, send)
+
+    async def _apply(self, faults: Faults) -> None:
+        if faults.fail_next is not None:
+            if self.take_one():  # counted first: the latency must not let another call past
+                await self._delay(faults)
+                raise _injected()
+            return
+        await self._delay(faults)
+        if faults.error_rate and self.rng.random() < faults.error_rate:
+            raise _injected()
+
+    @staticmethod
+    async def _delay(faults: Faults) -> None:
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+
+
+_NO_FAULTS = Faults()
+
+
+def _injected() -> ProblemException:
+    return problem(500, "A fault injected through the mock's control API.")
