@@ -73,4 +73,4 @@ class UnittestUse(unittest.TestCase):
 
     def test_inbound_then_listed(self) -> None:
         injected = self.mock.inbound(from_=CUSTOMER, to=SHOP, text="YES")
-        self.assertEqual([m.id for m in self.mock.messages(to=SHOP)], [injected.id])
+        assert [m.id for m in self.mock.messages(to=SHOP)] == [injected.id]
