@@ -173,7 +173,7 @@ def create_app(
     )
     faults = FaultSwitch(store)
     # Which public operation a call is, before connexion routes it: for the journal and faults.
-    operation_of, known_operations = operation_ids(_public_spec(public_spec)["paths"])
+    operation_of = operation_ids(_public_spec(public_spec)["paths"])
     journal, changes = RequestJournal(journal_size, operation_of), Changes()
 
     app = AsyncApp(
@@ -197,8 +197,7 @@ def create_app(
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
-                ControlApi(control, faults, known_operations),
-                InboxApi(control, journal, changes),
+                ControlApi(control, faults), InboxApi(control, journal, changes)
             )
         ),
         **options,

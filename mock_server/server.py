@@ -285,15 +285,18 @@ class MockControl:
         """In the block, public calls fail or slow down; off again when it ends, also on an
         exception. Only calls of `operations` (operationIds such as `sendSms`; default all)
         are touched. `fail_next=N`: exactly the next N of them are answered 500 (after
-        `latency_ms`), then the fault turns itself off; else a share `error_rate` (0 to 1) of
-        them is answered 500, and each is slowed by `latency_ms`::
+        `latency_ms`), then the fault turns itself off (`error_rate` is not used with it);
+        else a share `error_rate` (0 to 1) of them is answered 500, and each is slowed by
+        `latency_ms`::
 
             with mock.faults(fail_next=1, operations=["sendSms"]):
                 assert my_app.send_code(...)  # its first send fails, its retry succeeds
         """
-        body: dict[str, Any] = {"error_rate": error_rate, "latency_ms": latency_ms}
-        if fail_next is not None:
+        body: dict[str, Any] = {"latency_ms": latency_ms}
+        if fail_next is not None:  # exactly the next calls fail: no error_rate with it
             body["fail_next"] = fail_next
+        else:
+            body["error_rate"] = error_rate
         if operations is not None:
             body["operations"] = list(operations)
         self._call("PUT", "/faults", json=body)

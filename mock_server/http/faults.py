@@ -40,7 +40,7 @@ class Faults:
         if self.fail_next is not None and self.fail_next < 1:
             raise ValueError("fail_next must be 1 or more")
         if self.fail_next is not None and self.error_rate:
-            raise ValueError("error_rate must be 0 with fail_next")
+            raise ValueError("error_rate must be 0 with fail_next")  # the schema refuses both
         if self.operations is not None:
             object.__setattr__(self, "operations", tuple(self.operations))  # from JSON's list
 

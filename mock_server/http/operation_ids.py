@@ -18,9 +18,9 @@ OperationOf = Callable[[str, str], str | None]
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "patch", "trace"})
 
 
-def operation_ids(paths: Mapping[str, Mapping[str, Any]]) -> tuple[OperationOf, frozenset[str]]:
-    """A function naming the operationId a (method, path) calls (None: no operation), and every
-    operationId of `paths` (the spec's `paths`)."""
+def operation_ids(paths: Mapping[str, Mapping[str, Any]]) -> OperationOf:
+    """A function naming the operationId a (method, path) of `paths` (the spec's) calls; None
+    for no operation."""
     concrete: dict[tuple[str, str], str] = {}
     templated: list[tuple[str, re.Pattern[str], str]] = []
     for path, item in paths.items():
@@ -45,5 +45,4 @@ def operation_ids(paths: Mapping[str, Mapping[str, Any]]) -> tuple[OperationOf, 
                 return operation_id
         return None
 
-    every = frozenset(concrete.values()) | {operation_id for _, _, operation_id in templated}
-    return operation_of, every
+    return operation_of

@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aatrox_sms_client.api.messages import list_message_history
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import HistoryPage, Message, Problem, SendRequest
-from mock_server.app import _public_spec
+from mock_server.app import CONTROL_SPEC, _public_spec
 from mock_server.http.faults import Faults, FaultSwitch
 from mock_server.http.operation_ids import operation_ids
 from mock_server.sms.store import MemoryStore, SqliteStore
@@ -31,12 +32,7 @@ def _history_status(mock: Mock) -> int:
 
 def test_fail_next_fails_the_next_matching_call_only_then_turns_itself_off(mock: Mock) -> None:
     answer = mock.http.put("/_mock/faults", json={"fail_next": 1, "operations": ["sendSms"]})
-    assert answer.json() == {
-        "error_rate": 0,
-        "latency_ms": 0,
-        "fail_next": 1,
-        "operations": ["sendSms"],
-    }
+    assert answer.json() == {"latency_ms": 0, "fail_next": 1, "operations": ["sendSms"]}
     # Another operation neither fails nor counts.
     expect(list_message_history.sync_detailed(client=mock.dev), HistoryPage, 200)
     failed = expect(send_sms.sync_detailed(client=mock.dev, body=BODY), Problem, 500)
@@ -77,6 +73,8 @@ def test_the_failing_calls_wait_latency_ms_and_the_others_do_not(mock: Mock) -> 
     ("faults", "field"),
     [
         ({"fail_next": 1, "error_rate": 0.5}, "error_rate"),
+        ({"fail_next": 1, "error_rate": 0}, "error_rate"),
+        ({"fail_next": None, "error_rate": 0}, "error_rate"),
         ({"operations": ["sendSMS"]}, "operations[0]"),
         ({"operations": ["sendSms", "nope"]}, "operations[1]"),
         ({"operations": []}, "operations"),
@@ -145,12 +143,24 @@ def test_the_journal_names_the_operation_of_each_call(mock: Mock) -> None:
 
 
 def test_a_call_is_named_as_the_router_would_route_it() -> None:
-    operation_of, every = operation_ids(_public_spec()["paths"])
+    operation_of = operation_ids(_public_spec()["paths"])
     assert operation_of("GET", "/api/v2/sms/history/") == "listMessageHistory"  # slash trimmed
     assert operation_of("HEAD", "/api/v2/sms/msg_1") == "getMessage"
     assert operation_of("GET", "/api/v2/sms/send") is None  # concrete path, no GET: a 405
     assert operation_of("POST", "/api/v2/sms/a/b") is None
-    assert "sendBulkSms" in every
+
+
+def test_operations_may_name_exactly_the_public_operations() -> None:
+    # control.yaml lists them (so that a schema-valid body is never refused): the same set.
+    public = {
+        operation["operationId"]
+        for item in _public_spec()["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    control = yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8"))
+    faults = control["components"]["schemas"]["Faults"]["properties"]
+    assert set(faults["operations"]["items"]["enum"]) == public
 
 
 def test_a_refused_fault_names_each_field(mock: Mock) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-USERS_TEST = '''\
+USERS_TEST = """\
 from aatrox_sms_client.models import Message
 from mock_server import MockServer
 from mock_server.pytest_plugin import AatroxMock
@@ -21,7 +21,7 @@ def test_code_sent(aatrox_mock: AatroxMock) -> None:
 def script() -> None:
     with MockServer() as mock:
         assert mock.requests(status=500) == []
-'''
+"""
 
 
 def _mypy_strict(tmp_path: Path, helper: str) -> subprocess.CompletedProcess[str]:
