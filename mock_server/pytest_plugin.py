@@ -20,15 +20,16 @@ What a test can count on, unless its config says otherwise (the built-in config)
 
 - The clock is manual: it stands still, at the real time when the mock started (or
   `clock_start`), and moves only when a test calls `advance(seconds)`.
-- An outbound message is `queued` when sent, `sent` 0.5 s later, and `delivered` 1.0 s after it
-  was sent (`lifecycle: {sent_after_s: 0.5, delivered_after_s: 1.0}`): `advance(1)` takes a
-  message from `queued` to its final status. It reaches its `to` number's inbox (`receive`) when
-  it is delivered.
-- Recipients with another outcome (`outcomes`): `+61491570006` becomes `undelivered` at the
-  final step (after `sent`, at 1.0 s); `+61491570110` becomes `failed` at the `sent` step (at
-  0.5 s, straight from `queued`: it never reaches the carrier); a send to `+61491570737` is
-  itself answered 500 and nothing is stored. Neither `undelivered` nor `failed` messages reach an
-  inbox.
+- An outbound message is `queued` when sent, `sent` 0.5 s after it was created, and
+  `delivered` 1.0 s after it was created (`lifecycle: {sent_after_s: 0.5, delivered_after_s:
+  1.0}`): `advance(1)` takes a new message from `queued` to its final status. It reaches its
+  `to` number's inbox (`receive`) when it is delivered, at 1.0 s.
+- Recipients with another outcome (`outcomes`): to `+61491570006` a message goes `queued`,
+  `sent` (0.5 s), then `undelivered` at the final step (1.0 s, where others become
+  `delivered`); to `+61491570110` it goes from `queued` straight to `failed` at the `sent` step
+  (0.5 s: it never reaches the carrier); a send to `+61491570737` is itself answered 500 and
+  nothing is stored (in a bulk send, the whole request). No `undelivered` or `failed` message
+  reaches an inbox.
 - `token` is `dev-token` (account `dev`, owning every number); `acme-token` (account `acme`)
   owns `+61491570156` and `+61491570157` only. The default disclaimer is "Reply STOP to opt
   out.", and `+61491570156`'s is "Acme Pty Ltd. Reply STOP to opt out.".

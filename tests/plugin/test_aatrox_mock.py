@@ -169,3 +169,25 @@ def test_without_the_generated_client_a_helper_says_how_to_install_it(
     assert isinstance(aatrox_mock.advance(1), datetime)  # helpers without models still work
     with pytest.raises(ModuleNotFoundError, match=r"pip install \./generated"):
         aatrox_mock.messages()
+
+
+def test_the_defaults_the_plugins_docstring_states(aatrox_mock: AatroxMock) -> None:
+    # mock_server/pytest_plugin.py's "What a test can count on" (and the README's copy).
+    normal, undelivered, failed = CUSTOMER, "+61491570006", "+61491570110"
+    for to in (normal, undelivered, failed):
+        assert isinstance(_send(aatrox_mock, "hi", to=to), Message)
+    refused = _send(aatrox_mock, "hi", to="+61491570737")
+    assert isinstance(refused, Problem)
+    assert refused.status == 500
+
+    def statuses() -> list[str]:
+        return [str(m.status) for m in aatrox_mock.messages()]
+
+    assert statuses() == ["queued", "queued", "queued"]
+    aatrox_mock.advance(0.5)
+    assert statuses() == ["sent", "sent", "failed"]
+    aatrox_mock.advance(0.499)
+    assert statuses() == ["sent", "sent", "failed"]
+    aatrox_mock.advance(0.001)
+    assert statuses() == ["delivered", "undelivered", "failed"]
+    assert aatrox_mock.token == "dev-token"

@@ -11,6 +11,7 @@ import pytest
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import Message, SendRequest
 from mock_server import AatroxMockError, MockServer
+from mock_server.server import MockControl
 from mock_server.sms.config import default_config
 from tests.support.ports import free_port
 
@@ -74,3 +75,22 @@ class UnittestUse(unittest.TestCase):
     def test_inbound_then_listed(self) -> None:
         injected = self.mock.inbound(from_=CUSTOMER, to=SHOP, text="YES")
         assert [m.id for m in self.mock.messages(to=SHOP)] == [injected.id]
+
+
+def _answering(response: httpx.Response) -> MockControl:
+    """The helpers over a transport that always gives `response` (no mock behind it)."""
+    transport = httpx.MockTransport(lambda request: response)
+    return MockControl(httpx.Client(transport=transport, base_url="http://mock"), "", None)
+
+
+def test_a_refusal_that_is_not_a_problem_is_quoted_as_it_came() -> None:
+    with pytest.raises(AatroxMockError, match=r"^POST /_mock/reset: 502 Bad Gateway$") as raised:
+        _answering(httpx.Response(502, text="Bad Gateway")).reset()
+    assert (raised.value.status, raised.value.problem) == (None, None)
+    with pytest.raises(AatroxMockError, match=r"^POST /_mock/reset: 503 \[1\]$"):
+        _answering(httpx.Response(503, json=[1])).reset()
+
+
+def test_a_mock_without_an_owner_of_every_number_has_no_token() -> None:
+    with pytest.raises(AatroxMockError, match="owns every number"):
+        _ = _answering(httpx.Response(200)).token
