@@ -150,6 +150,25 @@ def test_a_call_is_named_as_the_router_would_route_it() -> None:
     assert operation_of("POST", "/api/v2/sms/a/b") is None
 
 
+def test_only_operations_with_an_id_are_named() -> None:
+    operation_of = operation_ids(
+        {"/a": {"parameters": [], "get": {"operationId": "getA"}, "put": {}}}
+    )
+    assert (operation_of("GET", "/a"), operation_of("PUT", "/a")) == ("getA", None)
+
+
+def test_faults_that_cannot_be_are_refused_by_the_settings_themselves() -> None:
+    # The schema refuses them first; a bad value from elsewhere (the store) still cannot pass.
+    for bad in (
+        {"fail_next": 0},
+        {"fail_next": 1, "error_rate": 0.5},
+        {"error_rate": 2.0},
+        {"latency_ms": -1},
+    ):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            Faults(**bad)
+
+
 def test_operations_may_name_exactly_the_public_operations() -> None:
     # control.yaml lists them (so that a schema-valid body is never refused): the same set.
     public = {

@@ -4,6 +4,7 @@ The same helpers as `aatrox_mock` (which is one), started and stopped by a `with
 from __future__ import annotations
 
 import unittest
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import Message, SendRequest
 from mock_server import AatroxMockError, MockServer
+from mock_server.pytest_plugin import _source_key
 from mock_server.server import MockControl
 from mock_server.sms.config import default_config
 from tests.support.ports import free_port
@@ -94,3 +96,10 @@ def test_a_refusal_that_is_not_a_problem_is_quoted_as_it_came() -> None:
 def test_a_mock_without_an_owner_of_every_number_has_no_token() -> None:
     with pytest.raises(AatroxMockError, match="owns every number"):
         _ = _answering(httpx.Response(200)).token
+
+
+def test_the_fixture_keeps_one_mock_per_config() -> None:
+    config = default_config()
+    assert _source_key(config) == _source_key(config)
+    assert _source_key({"seed": 1}) == _source_key({"seed": 1}) != _source_key({"seed": 2})
+    assert _source_key("mock.yaml") == _source_key(Path("mock.yaml").resolve())
