@@ -479,8 +479,11 @@ def test_a_bad_clock_flag_is_a_usage_error_naming_it(
 
 def test_worker_processes_get_the_clock_flags(served: Served, tmp_path: Path) -> None:
     db = str(tmp_path / "workers.sqlite")
-    assert cli.main(["--workers", "2", "--db", db, "--clock-start", "2026-03-04T05:06:07Z"]) == 0
+    start = ["--clock-start", "2026-03-04T05:06:07Z"]
+    assert cli.main(["--workers", "2", "--db", db, "--clock", "manual", *start]) == 0
     assert _created_at(cli.app_from_env()) == "2026-03-04T05:06:07Z"
+    assert cli.main(["--workers", "2", "--db", db, "--clock", "manual"]) == 0
+    assert _advance_status(cli.app_from_env()) == 200
 
 
 def test_a_config_without_accounts_is_said_to_use_the_built_in_ones(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
 from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import Message, SendRequest
@@ -56,9 +57,20 @@ def test_it_takes_a_port_a_config_object_and_resets() -> None:
         assert (mock.messages(), mock.requests()) == ([], [])
 
 
-def test_a_bad_config_is_refused_before_anything_serves() -> None:
+def test_a_bad_config_is_refused_before_anything_serves(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="clock"):
         MockServer(config={"clock": "sometimes"})
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- clock: manual\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="mapping"):
+        MockServer(config=listed)
+
+
+def test_a_server_that_does_not_start_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # ends at once
+    mock = MockServer()
+    with pytest.raises(AatroxMockError, match=f"did not start at {mock.base_url}"):
+        mock.start()
 
 
 class UnittestUse(unittest.TestCase):
