@@ -351,6 +351,51 @@ def _owner_of_every_number(config: Config) -> str | None:
     return next((a.tokens[0] for a in config.accounts if a.all_numbers), None)
 
 
+class ThreadedServer:
+    """An ASGI app under uvicorn on `host`:`port` (0: a free one), in a daemon thread of this
+    process: the one way the toolkit and its tests serve an app on a socket in process."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn  # only when a server is made
+
+        self._socket = socket.socket()
+        self._socket.bind((host, port))  # bound here: the port is ours before serving
+        #: Such as `http://127.0.0.1:40123`.
+        self.base_url = f"http://{host}:{self._socket.getsockname()[1]}"
+        self._server: uvicorn.Server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", lifespan="off")
+        )
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="aatrox-sms-mock",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        """Serve, once uvicorn listens; AatroxMockError if it does not start in time."""
+        self._thread.start()
+        deadline = time.monotonic() + _START_DEADLINE_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise AatroxMockError(f"the Aatrox SMS mock did not start at {self.base_url}")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(_START_DEADLINE_S)
+        self._socket.close()
+
+    def __enter__(self) -> ThreadedServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
 class MockServer(MockControl):
     """The Aatrox SMS mock under uvicorn, in a daemon thread of this process, with the helpers
     of `MockControl`. A context manager: it serves inside the `with` block::
@@ -367,8 +412,6 @@ class MockServer(MockControl):
     def __init__(
         self, config: ConfigSource | None = None, port: int = 0, host: str = "127.0.0.1"
     ) -> None:
-        import uvicorn  # with the app, only when a mock is made
-
         from mock_server.console import quiet_connexion_import
 
         built = build_config(config)
@@ -377,45 +420,26 @@ class MockServer(MockControl):
             from mock_server.app import create_app
 
             app = create_app(built)
+        #: The config it serves.
         self.config = built
-        self._socket = socket.socket()
-        self._socket.bind((host, port))  # bound here: the port is ours before serving
-        bound = self._socket.getsockname()[1]
-        base_url = f"http://{host}:{bound}"
+        self._served = ThreadedServer(app, host, port)
+        base_url = self._served.base_url
         super().__init__(
             httpx.Client(base_url=base_url, timeout=_CONTROL_TIMEOUT_S),
             base_url,
             _owner_of_every_number(built),
         )
-        self._server: uvicorn.Server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="off")
-        )
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            name="aatrox-sms-mock",
-            daemon=True,
-        )
 
     def start(self) -> MockServer:
         """Serve, once the server answers; AatroxMockError if it does not start in time."""
-        self._thread.start()
-        deadline = time.monotonic() + _START_DEADLINE_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise AatroxMockError(f"the Aatrox SMS mock did not start at {self.base_url}")
-            time.sleep(0.01)
+        self._served.start()
         return self
 
     def stop(self) -> None:
         """Stop serving, and close the clients `client()` made."""
         self.close_clients()
         self._http.close()
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(_START_DEADLINE_S)
-        self._socket.close()
+        self._served.stop()
 
     def __enter__(self) -> MockServer:
         return self.start()
