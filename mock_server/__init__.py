@@ -8,3 +8,9 @@ try:
     __version__ = version("aatrox-sms-toolkit")
 except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0+unknown"
+
+# The mock in a thread of your process, for scripts and any test framework (after __version__,
+# which the modules it imports read).
+from mock_server.server import AatroxMockError, MockServer
+
+__all__ = ["AatroxMockError", "MockServer", "__version__"]

@@ -123,7 +123,10 @@ def create_app(
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
     )
     faults = FaultSwitch(store, contract.fault_bounds)
-    journal = RequestJournal(contract.journal_size if journal_size is None else journal_size)
+    journal = RequestJournal(
+        contract.journal_size if journal_size is None else journal_size,
+        contract.routes.operation_id,
+    )
     changes = Changes()
     observer = CallObserver(journal, changes, contract.is_public)
 
@@ -159,6 +162,8 @@ def create_app(
         position=MiddlewarePosition.BEFORE_SWAGGER,
         faults=faults.current,
         prefix=contract.prefix,
+        operation_of=contract.routes.operation_id,
+        take_one=faults.take_one,
     )
     app.add_middleware(
         RouteGate,

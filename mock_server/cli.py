@@ -9,8 +9,11 @@ switch is there to tell, when an answer surprises, whether connexion alone answe
 config that is not valid stops the mock before it serves anything, with a message naming the
 bad key. Two time limits let a stalled client go: `--body-timeout` (a request's body must arrive
 within it, else 408) and `--keep-alive-timeout` (an idle connection between requests is closed).
-The banner prints a token only for the built-in config's `dev-token`: a user's config holds
-real-looking secrets, so for it the banner names the accounts and says where their tokens are.
+The banner prints a token only for the built-in accounts' `dev-token`: a user's config holds
+real-looking secrets, so for its accounts the banner names them and says where their tokens are.
+It prints the base URL as the generated client takes it (host and port), and which config
+applies: a file, the built-in defaults, and what flags changed (`--clock manual` and
+`--clock-start` need no config file).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import uvicorn
@@ -28,13 +32,16 @@ from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
 from mock_server.contract import load_contract
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
+from mock_server.sms.clock import LATEST
 from mock_server.sms.config import (
     Config,
     ConfigError,
     default_config,
     load_config_file,
     parse_seed,
+    read_config_file,
 )
+from mock_server.sms.instants import parse_instant
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
 
 ENV = "AATROX_MOCK_"
@@ -61,6 +68,25 @@ def _seed(text: str) -> int:
         return parse_seed(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_CLOCKS = ("real", "manual")
+
+
+def _clock(text: str) -> str:
+    if text not in _CLOCKS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a clock (expected real or manual)")
+    return text
+
+
+def _clock_start(text: str) -> datetime:
+    try:
+        start = parse_instant(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
+    if start >= LATEST:
+        raise argparse.ArgumentTypeError(f"must be before {LATEST.isoformat()} (the clock's end)")
+    return start
 
 
 def _parser(prog: str = PROG) -> argparse.ArgumentParser:
@@ -111,6 +137,20 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="repeatable message ids and cursors (overrides the config's `seed`)",
     )
     parser.add_argument(
+        "--clock",
+        type=_clock,
+        metavar="{real,manual}",
+        default=env.get(ENV + "CLOCK"),
+        help="real, or manual: frozen until POST /_mock/clock/advance (overrides the config's)",
+    )
+    parser.add_argument(
+        "--clock-start",
+        type=_clock_start,
+        metavar="DATETIME",
+        default=env.get(ENV + "CLOCK_START"),
+        help="where the manual clock starts, e.g. 2026-01-01T09:00:00Z (implies --clock manual)",
+    )
+    parser.add_argument(
         "--journal-size",
         type=int,
         default=env.get(ENV + "JOURNAL_SIZE", str(load_contract().journal_size)),
@@ -141,11 +181,27 @@ def _seconds(text: str) -> float:
     return value
 
 
-def load(path: Path | None, seed: int | None = None) -> Config:
+def load(
+    path: Path | None,
+    seed: int | None = None,
+    clock: str | None = None,
+    clock_start: datetime | None = None,
+) -> Config:
     """The config, checked against the contract's limits too (a disclaimer must fit); `seed`
-    (from --seed) replaces the config's own."""
+    (--seed), `clock` (--clock) and `clock_start` (--clock-start, which makes the clock manual
+    unless `clock` says real: a ConfigError) replace the config's own."""
     config = default_config() if path is None else load_config_file(path, spec_limits())
-    return config if seed is None else dataclasses.replace(config, seed=seed)
+    if seed is not None:
+        config = dataclasses.replace(config, seed=seed)
+    if clock_start is not None:
+        if clock == "real":
+            raise ConfigError("--clock-start needs the manual clock, not --clock real")
+        config = dataclasses.replace(config, clock="manual", clock_start=clock_start)
+    elif clock == "real":  # a start the config set belongs to its manual clock
+        config = dataclasses.replace(config, clock="real", clock_start=None)
+    elif clock == "manual":
+        config = dataclasses.replace(config, clock="manual")
+    return config
 
 
 def open_store(db: Path | None) -> MessageStore:
@@ -156,7 +212,12 @@ def app_from_env() -> object:
     """The app for a uvicorn worker process, configured by the variables `main` exported."""
     db = os.environ.get(ENV + "DB")
     args = _parser().parse_args([])
-    config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
+    config = load(
+        Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None,
+        args.seed,
+        args.clock,
+        args.clock_start,
+    )
     store = open_store(Path(db) if db else None)
     return create_app(
         config,
@@ -173,8 +234,10 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
     return "\n".join(
         [
             f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
-            f" clock {config.clock}",
-            f"  Base URL:    {base}/api/v2/",
+            f" clock {_clock_text(config)}",
+            # The URL the generated client takes: it adds /api/v2/ itself.
+            f"  Base URL:    {base}   (as clients take it; the API is under /api/v2/)",
+            _config_line(args),
             _tokens_line(args, config),
             f"  Swagger UI:  {base}/ui/",
             f"  Inbox page:  {base}/   (request journal: {_journal(args.journal_size)})",
@@ -190,12 +253,42 @@ def _journal(size: int) -> str:
     return f"last {size} calls" if size else f"off, --journal-size {default} to keep calls"
 
 
+def _clock_text(config: Config) -> str:
+    if config.clock == "real":
+        return "real"
+    start = config.clock_start.isoformat() if config.clock_start else "the start-up time"
+    return f"manual (from {start}; POST /_mock/clock/advance moves it)"
+
+
+def _config_line(args: argparse.Namespace) -> str:
+    """Where the config comes from, and what flags (or their variables) changed in it."""
+    source = str(args.config) if args.config is not None else "built-in defaults (no --config)"
+    changed = [
+        f"{flag} {value}"
+        for flag, value in (
+            ("--clock", args.clock),
+            ("--clock-start", args.clock_start and args.clock_start.isoformat()),
+            ("--seed", args.seed),
+        )
+        if value is not None
+    ]
+    return f"  Config:      {source}" + (f", with {' '.join(changed)}" if changed else "")
+
+
+def _accounts_from_file(path: Path | None) -> bool:
+    """Whether the config file names its own accounts (else the built-in ones apply)."""
+    if path is None:
+        return False
+    document = read_config_file(path)  # read and checked once already, by `load`
+    return isinstance(document, dict) and "accounts" in document
+
+
 def _tokens_line(args: argparse.Namespace, config: Config) -> str:
-    """The built-in config's dev token, which is public; for a user's config only the account
-    names: its tokens may be real secrets, and a banner ends up in logs."""
-    if args.config is None:
+    """The built-in accounts' dev token, which is public; for a config file's own accounts only
+    their names: their tokens may be real secrets, and a banner ends up in logs."""
+    if not _accounts_from_file(args.config):
         first = next(iter(config.accounts))
-        return f"  Dev token:   {first.tokens[0]}   (account '{first.name}')"
+        return f"  Dev token:   {first.tokens[0]}   (account '{first.name}', built-in accounts)"
     names = ", ".join(f"'{account.name}'" for account in config.accounts)
     return f"  Accounts:    {names}   (their tokens: in {args.config})"
 
@@ -203,7 +296,7 @@ def _tokens_line(args: argparse.Namespace, config: Config) -> str:
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     args = _parser(prog).parse_args(argv)
     try:
-        config = load(args.config, args.seed)
+        config = load(args.config, args.seed, args.clock, args.clock_start)
     except (ConfigError, OSError) as exc:
         print(f"mock_server: bad config: {exc}", file=sys.stderr)
         return 2
@@ -242,6 +335,10 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     os.environ[ENV + "FAST_PATH"] = "1" if args.fast_path else "0"
     if args.seed is not None:
         os.environ[ENV + "SEED"] = str(args.seed)
+    if args.clock is not None:
+        os.environ[ENV + "CLOCK"] = args.clock
+    if args.clock_start is not None:
+        os.environ[ENV + "CLOCK_START"] = args.clock_start.isoformat()
     os.environ[ENV + "JOURNAL_SIZE"] = str(args.journal_size)
     os.environ[ENV + "BODY_TIMEOUT"] = str(args.body_timeout)
     uvicorn.run(

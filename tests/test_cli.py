@@ -135,7 +135,12 @@ def test_the_banner_names_the_base_url_the_dev_token_and_the_swagger_ui(
 ) -> None:
     assert cli.main([]) == 0
     out = capsys.readouterr().out
-    assert "http://127.0.0.1:8080/api/v2/" in out
+    # The base URL as the generated client takes it (it adds /api/v2/ itself), and where the
+    # API is, said apart: pasting the banner's URL into a client must work.
+    assert "Base URL:    http://127.0.0.1:8080   (" in out
+    assert "the API is under /api/v2/" in out
+    assert "8080/api/v2" not in out
+    assert "Config:      built-in defaults (no --config)" in out
     assert "dev-token" in out
     assert "http://127.0.0.1:8080/ui/" in out
     assert (served.options["host"], served.options["port"]) == ("127.0.0.1", 8080)
@@ -256,7 +261,7 @@ def test_flags_win_over_environment_variables(
     monkeypatch.setenv("AATROX_MOCK_HOST", "127.0.0.2")
     monkeypatch.setenv("AATROX_MOCK_PORT", "9123")
     assert cli.main(["--host", "127.0.0.3", "--port", "9200"]) == 0
-    assert "http://127.0.0.3:9200/api/v2/" in capsys.readouterr().out
+    assert "Base URL:    http://127.0.0.3:9200 " in capsys.readouterr().out
     assert (served.options["host"], served.options["port"]) == ("127.0.0.3", 9200)
 
 
@@ -408,3 +413,86 @@ def test_worker_processes_get_the_body_time_limit(served: Served, tmp_path: Path
     app: Any = cli.app_from_env()
     [timeout] = [m.keywords["timeout"] for m in app.middleware.middlewares if _is_timeout(m)]
     assert timeout == 3.0
+
+
+def _advance_status(app: Any) -> int:
+    """200 on a manual clock, 409 on a real one."""
+    status: int = app.test_client().post("/_mock/clock/advance", json={"seconds": 1}).status_code
+    return status
+
+
+def _created_at(app: Any) -> str:
+    client = app.test_client(headers={"Authorization": "Bearer dev-token"})
+    body = {"from": "+61491570156", "to": "+61491570157", "text": "hi"}
+    created: str = client.post("/api/v2/sms/send", json=body).json()["created_at"]
+    return created
+
+
+def test_the_clock_flags_need_no_config_file(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--clock", "manual"]) == 0
+    out = capsys.readouterr().out
+    assert "clock manual (from the start-up time" in out
+    assert "Config:      built-in defaults (no --config), with --clock manual" in out
+    assert cli.main(["--clock-start", "2026-01-01T09:00:00+02:00"]) == 0  # manual, implied
+    assert "clock manual (from 2026-01-01T07:00:00+00:00" in capsys.readouterr().out
+    monkeypatch.setenv("AATROX_MOCK_CLOCK", "manual")
+    monkeypatch.setenv("AATROX_MOCK_CLOCK_START", "2030-05-06T07:08:09Z")
+    assert cli.main([]) == 0
+    assert cli.main(["--clock", "real"]) == 2  # the variable's start needs a manual clock
+    assert "--clock-start needs the manual clock" in capsys.readouterr().err
+    monkeypatch.delenv("AATROX_MOCK_CLOCK_START")
+    assert cli.main(["--clock", "real"]) == 0  # the flag wins over the variable
+    apps = [args[0] for args, _ in served.calls]
+    assert _created_at(apps[1]) == "2026-01-01T07:00:00Z"
+    assert _created_at(apps[2]) == "2030-05-06T07:08:09Z"
+    assert [_advance_status(app) for app in apps] == [200, 200, 200, 409]
+
+
+def test_the_clock_flags_override_a_config_file(served: Served, tmp_path: Path) -> None:
+    path = _config(tmp_path, "clock: manual\nclock_start: 2026-01-01T00:00:00Z\n")
+    assert cli.main(["--config", path, "--clock", "real"]) == 0  # its start goes with it
+    assert cli.main(["--config", path, "--clock-start", "2027-02-02T00:00:00Z"]) == 0
+    real, moved = (args[0] for args, _ in served.calls)
+    assert _advance_status(real) == 409
+    assert _created_at(moved) == "2027-02-02T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--clock", "sometimes"], "--clock: 'sometimes' is not a clock (expected real or manual)"),
+        (["--clock-start", "tomorrow"], "--clock-start: 'tomorrow' is not an RFC 3339 date-time"),
+        (["--clock-start", "9999-01-01T00:00:00Z"], "--clock-start: must be before 9998"),
+    ],
+)
+def test_a_bad_clock_flag_is_a_usage_error_naming_it(
+    served: Served, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(args)
+    assert raised.value.code == 2
+    assert said in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_worker_processes_get_the_clock_flags(served: Served, tmp_path: Path) -> None:
+    db = str(tmp_path / "workers.sqlite")
+    start = ["--clock-start", "2026-03-04T05:06:07Z"]
+    assert cli.main(["--workers", "2", "--db", db, "--clock", "manual", *start]) == 0
+    assert _created_at(cli.app_from_env()) == "2026-03-04T05:06:07Z"
+    assert cli.main(["--workers", "2", "--db", db, "--clock", "manual"]) == 0
+    assert _advance_status(cli.app_from_env()) == 200
+
+
+def test_a_config_without_accounts_is_said_to_use_the_built_in_ones(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config(tmp_path, "clock: manual\n")
+    assert cli.main(["--config", path]) == 0
+    out = capsys.readouterr().out
+    assert f"Config:      {path}" in out
+    # Its tokens are not in that file: the built-in accounts apply, and their token is public.
+    assert "Dev token:   dev-token   (account 'dev', built-in accounts)" in out
+    assert f"in {path}" not in out

@@ -58,6 +58,13 @@ def test_the_installed_package_carries_both_specs(user_venv: Path) -> None:
     ).read_bytes()
 
 
+def test_every_installed_package_is_marked_typed(user_venv: Path) -> None:
+    # Without py.typed, a user's mypy treats the fixture's type as Any (tests/plugin/test_typed.py).
+    site = next(user_venv.parent.glob("lib/python*/site-packages"))
+    for package in ("mock_server", "contract_verify", "aatrox_sms_client"):
+        assert (site / package / "py.typed").is_file(), package
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
 def test_the_worked_example_passes_with_only_the_plugin_and_the_client(
     user_venv: Path, tmp_path: Path, workers: list[str]

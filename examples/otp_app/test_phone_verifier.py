@@ -69,6 +69,22 @@ def test_an_api_outage_is_reported_and_nothing_is_pending(
     assert verifier.check_replies() == set()
 
 
+def test_a_send_that_failed_once_succeeds_when_retried(
+    aatrox_mock: AatroxMock, verifier: PhoneVerifier
+) -> None:
+    # Deterministic: exactly the next send fails (other calls are untouched), then none.
+    with aatrox_mock.faults(fail_next=1, operations=["sendSms"]):
+        with pytest.raises(SendError):
+            verifier.start(PHONE)
+        verifier.start(PHONE)  # the caller's retry
+    sends = aatrox_mock.requests(path="/sms/send")
+    assert [(call.operation_id, call.status) for call in sends] == [
+        ("sendSms", 500),
+        ("sendSms", 200),
+    ]
+    assert len(aatrox_mock.messages(to=PHONE)) == 1
+
+
 def test_the_code_is_delivered_once_the_clock_moves(
     aatrox_mock: AatroxMock, verifier: PhoneVerifier
 ) -> None:

@@ -165,11 +165,31 @@ class ControlApi:
         return ok({"messages": [timeline_json(t) for t in timelines]})
 
     def set_faults(self, body: Json) -> Response:
-        return ok(_faults_json(self.faults.set(Faults(**body))))
+        return ok(_faults_json(self.faults.set(_faults(body))))
 
     def clear_faults(self) -> Json:
         return _faults_json(self.faults.clear())
 
 
+def _faults(body: Json) -> Faults:
+    """The faults `PUT /_mock/faults` asks for (the schema refused what cannot be)."""
+    operations = body.get("operations")
+    return Faults(
+        error_rate=body.get("error_rate", 0.0),
+        latency_ms=body.get("latency_ms", 0),
+        fail_next=body.get("fail_next"),
+        operations=None if operations is None else tuple(operations),
+    )
+
+
 def _faults_json(faults: Faults) -> Json:
-    return {"error_rate": faults.error_rate, "latency_ms": faults.latency_ms}
+    answer: Json = {"latency_ms": faults.latency_ms}
+    # As asked: `fail_next` or `error_rate`, never both; `operations` when set. The answer to
+    # a random fault keeps its shape from before `fail_next`.
+    if faults.fail_next is not None:
+        answer["fail_next"] = faults.fail_next
+    else:
+        answer = {"error_rate": faults.error_rate, **answer}
+    if faults.operations is not None:
+        answer["operations"] = list(faults.operations)
+    return answer

@@ -90,6 +90,16 @@ class Routes:
                 return Match(template, operations, found.groupdict())
         return None
 
+    def operation_id(self, method: str, path: str) -> str | None:
+        """The operationId a call names, as the router would take it (HEAD is GET's, a trailing
+        slash is the path without it); None for no operation. For the layers that run before
+        connexion's routing: the faults a user asked for some operations only, the journal."""
+        found = self.match(path.rstrip("/") or "/")
+        if found is None:
+            return None
+        operation = found.operations.get("GET" if method == "HEAD" else method)
+        return None if operation is None else operation.operation_id
+
     def operations(self) -> list[Operation]:
         every = [*self._concrete.values(), *(ops for _, _, ops in self._templated)]
         return [operation for operations in every for operation in operations.values()]

@@ -8,8 +8,9 @@ middleware, of every other (the problems connexion renders and the injected faul
 journal is one process's memory, bounded (the oldest entries go first); with several workers
 each keeps its own.
 
-What is recorded: time (the wall clock), method, path, status, the account of a known token, and
-the title, detail and errors of a problem. Never the token, the query or the body.
+What is recorded: time (the wall clock), method, path, the operationId it called (None for a path
+or method the API does not have), status, the account of a known token, and the title, detail
+and errors of a problem. Never the token, the query or the body.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ class RequestJournal:
     `--journal-size` / `AATROX_MOCK_JOURNAL_SIZE` say otherwise is control.yaml's (the `default`
     of the `size` it lists: `mock_server.contract.Contract.journal_size`)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self, size: int, operation_of: Callable[[str, str], str | None] | None = None
+    ) -> None:
         if size < 0:
             raise ValueError(f"the journal size must be 0 or more, not {size}")
         self.size = size
+        # The app gives the route table's `operation_id`; a bare journal names no operation.
+        self._operation_of = operation_of or (lambda method, path: None)
         self._entries: deque[Entry] = deque(maxlen=size)
 
     def record(self, entry: Entry) -> None:
@@ -51,6 +56,7 @@ class RequestJournal:
             "time": datetime.now(UTC),
             "method": method,
             "path": path,
+            "operation_id": self._operation_of(method, path),
             "status": status,
             "account": account,
         }

@@ -2,8 +2,11 @@
 
 The public API is called through the generated client (`aatrox_sms_client`), whose httpx client
 is a starlette TestClient of the in-process app; the control API (setup, and "nothing was
-stored" assertions) through plain HTTP. Every answer any of them receives is checked against
-the spec (tests/api/answers.py), whichever path of the mock served it.
+stored" assertions) through the product's own helpers (`mock_server.server.MockControl`, what
+`MockServer` and the fixture `aatrox_mock` offer users) over the same TestClient. Every answer
+any of them receives is checked against the spec (tests/api/answers.py), whichever path of the
+mock served it. What the product's `MockServer` does not give is here: the app in process (no
+socket), built with response validation and with the fast path on or off.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from aatrox_sms_client.api.sending import send_sms
 from aatrox_sms_client.models import Message, Problem, SendRequest
 from aatrox_sms_client.types import Response
 from mock_server.app import create_app
+from mock_server.server import MockControl
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
 from mock_server.sms.store import MessageStore
 from tests.api.answers import checked
@@ -72,6 +76,11 @@ class Mock:
     http: TestClient
     dev: AuthenticatedClient
     acme: AuthenticatedClient
+    #: The product's control helpers, over `http`.
+    control: MockControl = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.control = MockControl(self.http, str(self.http.base_url), DEV_TOKEN)
 
     def anonymous(self, headers: dict[str, str] | None = None) -> TestClient:
         """A TestClient with exactly `headers` (no token unless given)."""
@@ -79,22 +88,18 @@ class Mock:
         return client
 
     def advance(self, seconds: float) -> datetime:
-        answer = self.http.post("/_mock/clock/advance", json={"seconds": seconds})
-        assert answer.status_code == 200, answer.text
-        return datetime.fromisoformat(answer.json()["now"].replace("Z", "+00:00"))
+        return self.control.advance(seconds)
 
     def stored(self, **filters: str) -> list[dict[str, Any]]:
-        """Every stored message of every account (control API), oldest first."""
-        answer = self.http.get("/_mock/messages", params=filters)
-        assert answer.status_code == 200, answer.text
-        messages: list[dict[str, Any]] = answer.json()["messages"]
+        """Every stored message of every account (control API), oldest first, as listed (with
+        the inbox page's fields, which the product's `messages()` leaves out)."""
+        messages: list[dict[str, Any]] = self.control._call("GET", "/messages", params=filters)[
+            "messages"
+        ]
         return messages
 
     def inbound(self, from_addr: str, to_addr: str, text: str = "Inbound") -> Message:
-        body = {"from": from_addr, "to": to_addr, "text": text}
-        answer = self.http.post("/_mock/inbound", json=body)
-        assert answer.status_code == 200, answer.text
-        return Message.from_dict(answer.json())
+        return self.control.inbound(from_addr, to_addr, text)
 
     def send(
         self,
@@ -109,8 +114,8 @@ class Mock:
         return expect(send_sms.sync_detailed(client=client or self.dev, body=body), Message, 200)
 
     def reset(self) -> None:
-        assert self.http.post("/_mock/reset").status_code == 204
-        assert self.http.delete("/_mock/faults").status_code == 200
+        """The fixture's reset: no messages, no faults, an empty journal, the clock back."""
+        self.control.reset()
 
 
 @contextmanager

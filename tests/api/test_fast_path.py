@@ -349,7 +349,9 @@ def test_a_body_slower_than_the_time_limit_goes_to_connexion_timed_out() -> None
 
 def test_while_faults_are_set_every_call_goes_to_connexion() -> None:
     whole = {"type": "http.request", "body": SEND, "more_body": False}
-    for faults in (Faults(error_rate=0.5), Faults(latency_ms=1)):
+    # Also faults of other operations: the middleware that names a call's operation decides.
+    counted = Faults(fail_next=1, operations=("listMessageHistory",))
+    for faults in (Faults(error_rate=0.5), Faults(latency_ms=1), counted):
         recorder = _raw(_length(SEND), [whole], faults=lambda faults=faults: faults)
         assert recorder.handled == []
         assert recorder.passed_on == [SEND]

@@ -6,8 +6,6 @@ tests.support.prism, their output kept: when one dies, the failure shows why). E
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from schemathesis import Case
 from starlette.types import ASGIApp
 
+from mock_server.server import ThreadedServer
 from tests.contract.targets import Target
-from tests.support.prism import STOP_DEADLINE_S, PrismProcess
-from tests.support.waiting import wait_until_answering
+from tests.support.prism import PrismProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
@@ -29,23 +26,10 @@ SPEC = ROOT / "openapi.yaml"
 
 @contextmanager
 def uvicorn_thread(app: ASGIApp) -> Iterator[str]:
-    """Serve `app` with uvicorn on a free port in a daemon thread; yield its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound here, so the port is ours before uvicorn starts
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="contract-uvicorn", daemon=True
-    )
-    thread.start()
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(base_url, thread.is_alive, "uvicorn")
-        yield base_url
-    finally:
-        server.should_exit = True
-        thread.join(STOP_DEADLINE_S)
-        sock.close()
+    """Serve `app` with uvicorn on a free port in a daemon thread (the product's own way, as
+    `MockServer` and the fixture serve); yield its base URL."""
+    with ThreadedServer(app) as server:
+        yield server.base_url
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,63 @@ def test_wait_for_message_times_out_listing_what_was_stored(aatrox_mock: AatroxM
 
 
 def test_a_refused_control_call_says_why(aatrox_mock: AatroxMock) -> None:
-    with pytest.raises(AatroxMockError, match=r"POST /_mock/inbound: 400 .*from"):
+    with pytest.raises(AatroxMockError, match=r"POST /_mock/inbound: 400 .*from") as raised:
         aatrox_mock.inbound(from_="0491570157", to=SHOP, text="hi")
+    # Each field error, with what is wrong with it, not only the field's name.
+    assert "\n  from: '0491570157' does not match" in str(raised.value)
+    assert raised.value.status == 400
+
+
+def test_faults_fail_next_fails_the_first_send_and_lets_the_retry_through(
+    aatrox_mock: AatroxMock,
+) -> None:
+    with aatrox_mock.faults(fail_next=1, operations=["sendSms"]):
+        first = _send(aatrox_mock, "Your code is 1")
+        page = list_received_messages.sync(client=aatrox_mock.client(), to=SHOP)
+        retry = _send(aatrox_mock, "Your code is 1")
+    assert isinstance(first, Problem)
+    assert first.status == 500
+    assert not isinstance(page, Problem)
+    assert isinstance(retry, Message)
+    assert [m.id for m in aatrox_mock.messages()] == [retry.id]
+
+
+def test_requests_lists_this_tests_calls_oldest_first_with_the_refusals(
+    aatrox_mock: AatroxMock,
+) -> None:
+    _send(aatrox_mock, "one")
+    refused = send_sms.sync(
+        client=aatrox_mock.client(token="acme-token"),
+        body=SendRequest(from_="+61491570999", to=CUSTOMER, text="two"),
+    )
+    assert isinstance(refused, Problem)
+    list_received_messages.sync(client=aatrox_mock.client(), to=SHOP)
+
+    calls = aatrox_mock.requests()
+    assert [(c.method, c.path, c.operation_id, c.status, c.account) for c in calls] == [
+        ("POST", "/api/v2/sms/send", "sendSms", 200, "dev"),
+        ("POST", "/api/v2/sms/send", "sendSms", 403, "acme"),
+        ("GET", "/api/v2/sms/receive", "listReceivedMessages", 200, "dev"),
+    ]
+    assert calls[0].time <= calls[1].time <= calls[2].time
+    assert calls[0].problem is None
+    assert calls[1].problem is not None
+    assert calls[1].problem.title == "Forbidden"
+    assert [c.status for c in aatrox_mock.requests(status=403)] == [403]
+    assert [c.path for c in aatrox_mock.requests(path="receive")] == ["/api/v2/sms/receive"]
+
+
+def test_requests_starts_empty_in_each_test(aatrox_mock: AatroxMock) -> None:
+    # Runs after the test above (file order): its calls are gone.
+    assert aatrox_mock.requests() == []
+
+
+def test_requests_carries_the_field_errors_of_a_400(aatrox_mock: AatroxMock) -> None:
+    refused = _send(aatrox_mock, "")
+    assert isinstance(refused, Problem)
+    [call] = aatrox_mock.requests(status=400)
+    assert call.problem is not None
+    assert [error.field for error in call.problem.errors] == ["text"]
 
 
 def test_the_clients_timeout_is_set(aatrox_mock: AatroxMock) -> None:
@@ -114,3 +169,25 @@ def test_without_the_generated_client_a_helper_says_how_to_install_it(
     assert isinstance(aatrox_mock.advance(1), datetime)  # helpers without models still work
     with pytest.raises(ModuleNotFoundError, match=r"pip install \./generated"):
         aatrox_mock.messages()
+
+
+def test_the_defaults_the_plugins_docstring_states(aatrox_mock: AatroxMock) -> None:
+    # mock_server/pytest_plugin.py's "What a test can count on" (and the README's copy).
+    normal, undelivered, failed = CUSTOMER, "+61491570006", "+61491570110"
+    for to in (normal, undelivered, failed):
+        assert isinstance(_send(aatrox_mock, "hi", to=to), Message)
+    refused = _send(aatrox_mock, "hi", to="+61491570737")
+    assert isinstance(refused, Problem)
+    assert refused.status == 500
+
+    def statuses() -> list[str]:
+        return [str(m.status) for m in aatrox_mock.messages()]
+
+    assert statuses() == ["queued", "queued", "queued"]
+    aatrox_mock.advance(0.5)
+    assert statuses() == ["sent", "sent", "failed"]
+    aatrox_mock.advance(0.499)
+    assert statuses() == ["sent", "sent", "failed"]
+    aatrox_mock.advance(0.001)
+    assert statuses() == ["delivered", "undelivered", "failed"]
+    assert aatrox_mock.token == "dev-token"

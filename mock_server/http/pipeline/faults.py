@@ -1,9 +1,15 @@
-"""Faults a user asks for: a share of public calls answered 500, and added latency.
+"""Faults a user asks for: public calls answered 500, and added latency.
 
 An HTTP matter, not an SMS rule: `FaultMiddleware` applies them before a request reaches the
 API. The settings live in the store's small key-value state, not in this process, so that every
-worker sharing one SQLite file obeys the same settings. Their bounds are control.yaml's `Faults`
-schema (`mock_server.contract.FaultBounds`), checked again when they are set.
+worker sharing one store obeys the same settings, and counts the same `fail_next`. Their bounds
+are control.yaml's `Faults` schema (`mock_server.contract.FaultBounds`), checked again when they
+are set.
+
+Two kinds: random (`error_rate`, a share of the matching calls fails) and deterministic
+(`fail_next`: exactly the next N matching calls fail, then the faults turn themselves off).
+A call matches when its operation is one of `operations` (None: every public call); the
+others are neither slowed, failed nor counted.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from connexion.exceptions import ProblemException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.contract import FaultBounds
@@ -25,10 +32,31 @@ _KEY = "faults"
 
 @dataclass(frozen=True)
 class Faults:
-    """`error_rate` is the share (0 to 1) of public calls answered 500; `latency_ms` is added."""
+    """`error_rate` is the share (0 to 1) of matching calls answered 500; `latency_ms` is added
+    to each matching call; `fail_next`, when set, is how many more matching calls are answered
+    500 (then none: error_rate must be 0 with it); `operations` the operationIds that match."""
 
     error_rate: float = 0.0
     latency_ms: int = 0
+    fail_next: int | None = None
+    operations: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fail_next is not None and self.fail_next < 1:
+            raise ValueError("fail_next must be 1 or more")
+        if self.fail_next is not None and self.error_rate:
+            raise ValueError("error_rate must be 0 with fail_next")  # the schema refuses both
+        if self.operations is not None:
+            object.__setattr__(self, "operations", tuple(self.operations))  # from JSON's list
+
+    def matches(self, operation_id: str | None) -> bool:
+        return self.operations is None or operation_id in self.operations
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+_OFF = Faults()
 
 
 class FaultSwitch:
@@ -45,7 +73,7 @@ class FaultSwitch:
         raw = self._state.get_state(_KEY)
         last_raw, faults = self._last
         if raw != last_raw:
-            faults = Faults(**json.loads(raw)) if raw else Faults()
+            faults = _parse(raw)
             self._last = (raw, faults)
         return faults
 
@@ -53,18 +81,44 @@ class FaultSwitch:
         """Raises ValueError for faults outside the contract's bounds (which request validation
         has already refused: this guards every other caller)."""
         self._bounds.check(faults.error_rate, faults.latency_ms)
-        self._state.set_state(_KEY, json.dumps(asdict(faults)))
+        self._state.set_state(_KEY, faults.to_json())
         return faults
 
     def clear(self) -> Faults:
         return self.set(Faults())
 
+    def take_one(self) -> bool:
+        """Count one matching call against `fail_next`, atomically (workers sharing the store
+        share the count): True when this call is one of the N to fail. The last one turns the
+        faults off."""
+        taken = False
+
+        def count(raw: str | None) -> str:
+            nonlocal taken
+            faults = _parse(raw)
+            if faults.fail_next is None:  # turned off, or changed, since the caller looked
+                taken = False
+                return raw if raw is not None else _OFF.to_json()
+            taken = True
+            left = faults.fail_next - 1
+            return (Faults(**{**asdict(faults), "fail_next": left}) if left else _OFF).to_json()
+
+        self._state.update_state(_KEY, count)
+        return taken
+
+
+def _parse(raw: str | None) -> Faults:
+    return Faults(**json.loads(raw)) if raw else Faults()
+
 
 class FaultMiddleware:
-    """Slow down, or fail with a 500, a share of the public API's calls, as the control API set.
+    """Slow down, or fail with a 500, the public API's calls, as the control API set.
 
     The settings are read on every call (from the shared store), so every worker process obeys
-    the same `PUT /_mock/faults`.
+    the same `PUT /_mock/faults`. Only calls of the chosen operations match (`operation_of`
+    names a call's operationId: this runs before connexion's routing); with `fail_next`,
+    `take_one` counts a matching call against it (in the store, atomically) and says whether
+    it is one of those to fail.
     """
 
     def __init__(
@@ -72,18 +126,39 @@ class FaultMiddleware:
         app: ASGIApp,
         faults: Callable[[], Faults],
         prefix: str,
+        operation_of: Callable[[str, str], str | None],
+        take_one: Callable[[], bool],
         rng: random.Random | None = None,
     ) -> None:
         self.app = app
         self.faults = faults
         self.prefix = prefix
+        self.operation_of = operation_of
+        self.take_one = take_one
         self.rng = rng or random.Random()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             faults = self.faults()
-            if faults.latency_ms:
-                await asyncio.sleep(faults.latency_ms / 1000)
-            if faults.error_rate and self.rng.random() < faults.error_rate:
-                raise problem(500, "A fault injected through the mock's control API.")
+            if faults != _OFF and faults.matches(self.operation_of(scope["method"], scope["path"])):
+                await self._apply(faults)
         await self.app(scope, receive, send)
+
+    async def _apply(self, faults: Faults) -> None:
+        if faults.fail_next is not None:
+            if self.take_one():  # counted first: the latency must not let another call past
+                await self._delay(faults)
+                raise _injected()
+            return
+        await self._delay(faults)
+        if faults.error_rate and self.rng.random() < faults.error_rate:
+            raise _injected()
+
+    @staticmethod
+    async def _delay(faults: Faults) -> None:
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+
+
+def _injected() -> ProblemException:
+    return problem(500, "A fault injected through the mock's control API.")

@@ -106,6 +106,11 @@ def _field_errors(error: ValidationError, prefix: str = "") -> list[tuple[str, s
         ]
     if error.validator == "uniqueItems" and isinstance(error.instance, list):
         return _repeats(prefix, base, error.instance)
+    not_together = error.validator == "not" and isinstance(error.validator_value, dict)
+    if not_together and set(error.validator_value) == {"required"}:
+        # `not: {required: [a, b]}`: fields that do not go together; the last one is named.
+        *others, named = error.validator_value["required"]
+        return [(_path(prefix, [*base, named]), f"cannot be given with {', '.join(others)}")]
     message = error.message
     if not isinstance(error.instance, bool | int | float | type(None)):
         # jsonschema repeats the whole value (`'aaa…' is too long`): quote a prefix of it.

@@ -1,0 +1,453 @@
+"""`MockServer`: the Aatrox SMS mock in a thread of your process, with helpers to steer it.
+
+For scripts, unittest and any test framework (pytest users get the same object from the fixture
+`aatrox_mock`, `mock_server.pytest_plugin`)::
+
+    from mock_server import MockServer
+
+    with MockServer() as mock:  # a free loopback port, a manual clock, the built-in accounts
+        my_app.send_code(base_url=mock.base_url, token=mock.token, to="+61491570157")
+        [sent] = mock.messages(to="+61491570157")
+        mock.advance(5)  # queued -> sent -> delivered
+        with mock.faults(fail_next=1, operations=["sendSms"]):
+            ...  # the app's next send is answered 500, its retry is not
+        assert [r.status for r in mock.requests(path="/send")] == [200, 500, 200]
+
+`MockControl` holds the helpers, each one short method over one control call (`_call`), over
+any httpx client of the mock: `MockServer` adds the server (uvicorn on a socket of its own).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import httpx
+
+from mock_server.sms.config import (
+    Config,
+    config_from_mapping,
+    load_config_file,
+    read_config_file,
+)
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from aatrox_sms_client import AuthenticatedClient
+    from aatrox_sms_client.models import Message
+
+#: A config: a mapping of the YAML file's keys, the path of a YAML file, or a loaded `Config`.
+ConfigSource: TypeAlias = "Mapping[str, Any] | str | os.PathLike[str] | Config"
+
+#: What a `MockServer` (and so the fixture) uses where its config is silent: a manual clock, for
+#: deterministic tests (the command line's default is the real clock).
+DEFAULTS: Mapping[str, Any] = {"clock": "manual"}
+#: How long the clients `client()` makes wait for an answer (the generated client has no
+#: timeout of its own): far longer than the mock takes, short enough not to hang a test run.
+CLIENT_TIMEOUT_S = 10.0
+_CONTROL_TIMEOUT_S = 10.0
+_START_DEADLINE_S = 30.0
+_POLL_INTERVAL_S = 0.05
+#: Where the control API is served (mock_server/control.yaml's paths are under it).
+_CONTROL_BASE = "/_mock"
+_CLIENT_MISSING = (
+    "this helper returns the generated client's models, and the client "
+    "(aatrox_sms_client) is not installed: `pip install ./generated` from the toolkit's "
+    "repository"
+)
+
+
+class AatroxMockError(RuntimeError):
+    """The mock refused a control call (a bad number, `advance` on a real clock...), or did not
+    start. The message has the problem's detail and each field error; `status` and `problem`
+    (the problem document, when there was one) are kept for a test to look at."""
+
+    def __init__(self, message: str, status: int | None = None, problem: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One bad field a refused call's problem named, and what was wrong with it."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordedProblem:
+    """What the problem answering a refused (or faulted) call said."""
+
+    title: str | None
+    detail: str | None
+    errors: tuple[FieldProblem, ...]
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One public call the mock answered (`GET /_mock/requests`): never its token or body."""
+
+    #: When the answer was sent (the wall clock, not the mock's clock).
+    time: datetime
+    method: str
+    path: str
+    #: The operation called (`sendSms`...), None for a path or method the API does not have.
+    operation_id: str | None
+    status: int
+    #: The account of the call's token; None without a known token.
+    account: str | None
+    #: What the problem said, for an answer that is one (4xx, 5xx).
+    problem: RecordedProblem | None
+
+    @classmethod
+    def from_json(cls, entry: Mapping[str, Any]) -> JournalEntry:
+        raw = entry.get("problem")
+        problem = None
+        if raw is not None:
+            errors = tuple(FieldProblem(e["field"], e["message"]) for e in raw.get("errors", []))
+            problem = RecordedProblem(raw.get("title"), raw.get("detail"), errors)
+        return cls(
+            time=datetime.fromisoformat(entry["time"]),
+            method=entry["method"],
+            path=entry["path"],
+            operation_id=entry.get("operation_id"),
+            status=entry["status"],
+            account=entry["account"],
+            problem=problem,
+        )
+
+
+def _client_package() -> Any:
+    """The generated client's package, imported when a helper first needs it."""
+    try:
+        import aatrox_sms_client  # lazily: the mock works without it
+        import aatrox_sms_client.models
+    except ImportError as exc:
+        raise ModuleNotFoundError(_CLIENT_MISSING) from exc
+    return aatrox_sms_client
+
+
+def refusal(method: str, path: str, answer: httpx.Response) -> AatroxMockError:
+    """The error for a control call the mock refused: its detail and every field error."""
+    try:
+        problem = answer.json()
+    except ValueError:
+        problem = None
+    if not isinstance(problem, dict):
+        return AatroxMockError(f"{method} {path}: {answer.status_code} {answer.text}".strip())
+    said = str(problem.get("detail") or problem.get("title") or "")
+    fields = [
+        f"{error.get('field')}: {error.get('message')}"
+        for error in problem.get("errors") or []
+        if isinstance(error, dict)
+    ]
+    text = f"{method} {path}: {answer.status_code} {said}" + "".join(f"\n  {f}" for f in fields)
+    return AatroxMockError(text, answer.status_code, problem)
+
+
+class MockControl:
+    """The helpers on a running mock, through its control API (`/_mock/`, control.yaml).
+
+    `http` is any httpx client of the mock (its base URL the mock's root); `base_url` is what
+    your app is given; `token` a token of an account owning every number, if the config has one.
+    """
+
+    def __init__(self, http: httpx.Client, base_url: str, token: str | None) -> None:
+        #: The mock's base URL, such as `http://127.0.0.1:40123`: give it to the generated client
+        #: as is (the API itself is under `/api/v2/`, which the client adds).
+        self.base_url = base_url
+        self._token = token
+        self._http = http
+        self._clients: list[AuthenticatedClient] = []
+
+    @property
+    def token(self) -> str:
+        """A bearer token of an account that owns every number: it may send from and read any.
+
+        A config whose accounts each own only some numbers (as in production) has none: then
+        this raises AatroxMockError, and your tests use the tokens of their own config."""
+        if self._token is None:
+            raise AatroxMockError(
+                'no account in the mock\'s config owns every number (numbers: ["*"]), so there is'
+                " no `token`: use a token of your config's accounts"
+            )
+        return self._token
+
+    # -- the generated client ---------------------------------------------------------------
+
+    def client(self, token: str | None = None) -> AuthenticatedClient:
+        """The generated `AuthenticatedClient` for this mock, with `token` (default: `token`),
+        a timeout of CLIENT_TIMEOUT_S seconds, and `raise_on_unexpected_status` (a status the
+        contract does not document raises instead of returning None). Closed by the fixture
+        after the test, by `MockServer` when it stops."""
+        package = _client_package()
+        client: AuthenticatedClient = package.AuthenticatedClient(
+            base_url=self.base_url,
+            token=self.token if token is None else token,
+            timeout=httpx.Timeout(CLIENT_TIMEOUT_S),
+            raise_on_unexpected_status=True,
+        )
+        self._clients.append(client)
+        return client
+
+    # -- what was sent, received and called -------------------------------------------------
+
+    def messages(self, to: str | None = None, from_: str | None = None) -> list[Message]:
+        """Every stored message of every account, oldest first, as the generated `Message`
+        model; only those to `to` and from `from_` when given. Statuses are as of now."""
+        package = _client_package()
+        params = {key: value for key, value in (("to", to), ("from", from_)) if value is not None}
+        listed = self._call("GET", "/messages", params=params)
+        return [package.models.Message.from_dict(item) for item in listed["messages"]]
+
+    def wait_for_message(
+        self, to: str | None = None, text_contains: str | None = None, timeout: float = 5.0
+    ) -> Message:
+        """The first stored message (oldest first) to `to` whose text contains `text_contains`,
+        waiting up to `timeout` seconds for one: for apps that send from a background job.
+
+        On a time-out an AssertionError lists every message that was stored.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in self.messages(to=to):
+                if text_contains is None or text_contains in message.text:
+                    return message
+            if time.monotonic() >= deadline:
+                raise AssertionError(self._nothing_matched(to, text_contains, timeout))
+            time.sleep(_POLL_INTERVAL_S)
+
+    def _nothing_matched(self, to: str | None, text_contains: str | None, timeout: float) -> str:
+        wanted = [f"to {to}"] if to is not None else []
+        wanted += [f"text containing {text_contains!r}"] if text_contains is not None else []
+        stored = self.messages()
+        lines = [
+            f"no message {' with '.join(['', *wanted]).strip() or 'at all'} within {timeout} s;"
+            f" the mock holds {len(stored)}:"
+        ]
+        lines += [f"  {m.id} {m.from_addr} -> {m.to_addr} [{m.status}] {m.text!r}" for m in stored]
+        return "\n".join(lines)
+
+    def requests(self, status: int | None = None, path: str | None = None) -> list[JournalEntry]:
+        """The public calls made since the last reset (the fixture resets before each test),
+        oldest first; only those answered `status`, and whose path contains `path`, when given::
+
+            assert [r.status for r in mock.requests(path="/sms/send")] == [500, 200]
+        """
+        params: dict[str, str | int] = {}
+        if status is not None:
+            params["status"] = status
+        if path is not None:
+            params["path"] = path
+        listed = self._call("GET", "/requests", params=params)["requests"]
+        return [JournalEntry.from_json(entry) for entry in reversed(listed)]  # newest first
+
+    # -- steering ---------------------------------------------------------------------------
+
+    def inbound(self, from_: str, to: str, text: str) -> Message:
+        """A message from `from_` (outside) arrives at `to` now, status `received`, as your app
+        would find it with `GET /api/v2/sms/receive?to=...`. Returns it."""
+        package = _client_package()
+        body = {"from": from_, "to": to, "text": text}
+        message: Message = package.models.Message.from_dict(
+            self._call("POST", "/inbound", json=body)
+        )
+        return message
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the manual clock forward by `seconds` (queued messages become sent, then
+        delivered, at the configured delays); returns the mock's new now."""
+        now = self._call("POST", "/clock/advance", json={"seconds": seconds})["now"]
+        return datetime.fromisoformat(now)
+
+    @contextmanager
+    def faults(
+        self,
+        error_rate: float = 0.0,
+        latency_ms: int = 0,
+        *,
+        fail_next: int | None = None,
+        operations: Sequence[str] | None = None,
+    ) -> Iterator[None]:
+        """In the block, public calls fail or slow down; off again when it ends, also on an
+        exception. Only calls of `operations` (operationIds such as `sendSms`; default all)
+        are touched. `fail_next=N`: exactly the next N of them are answered 500 (after
+        `latency_ms`), then the fault turns itself off (`error_rate` is not used with it);
+        else a share `error_rate` (0 to 1) of them is answered 500, and each is slowed by
+        `latency_ms`::
+
+            with mock.faults(fail_next=1, operations=["sendSms"]):
+                assert my_app.send_code(...)  # its first send fails, its retry succeeds
+        """
+        body: dict[str, Any] = {"latency_ms": latency_ms}
+        if fail_next is not None:  # exactly the next calls fail: no error_rate with it
+            body["fail_next"] = fail_next
+        else:
+            body["error_rate"] = error_rate
+        if operations is not None:
+            body["operations"] = list(operations)
+        self._call("PUT", "/faults", json=body)
+        try:
+            yield
+        finally:
+            self._call("DELETE", "/faults")
+
+    def reset(self) -> None:
+        """Forget every message and the journal of calls, put the clock back to its start, and
+        turn faults off (the fixture does it before each test)."""
+        self._call("POST", "/reset")
+        self._call("DELETE", "/faults")
+        self._call("DELETE", "/requests")
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def close_clients(self) -> None:
+        """Close the clients `client()` made."""
+        for client in self._clients:
+            client.get_httpx_client().close()
+        self._clients.clear()
+
+    def _call(
+        self, method: str, path: str, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """One control call (`path` under `/_mock`); its JSON answer, or AatroxMockError."""
+        full = _CONTROL_BASE + path
+        answer = self._http.request(method, full, json=json, params=params)
+        if answer.is_error:
+            raise refusal(method, full, answer)
+        return answer.json() if answer.content else None
+
+
+def build_config(source: ConfigSource | None) -> Config:
+    """The mock's config from a mapping, a file or a `Config`, DEFAULTS under its keys."""
+    if source is None:
+        return config_from_mapping({}, "MockServer", DEFAULTS)
+    if isinstance(source, Config):
+        return source
+    if isinstance(source, Mapping):
+        return config_from_mapping(source, "the mock's config", DEFAULTS)
+    path = Path(source)
+    document = read_config_file(path)
+    if isinstance(document, Mapping):
+        return config_from_mapping(document, str(path), DEFAULTS)
+    return load_config_file(path)  # not a mapping: let the loader say what is wrong
+
+
+def _owner_of_every_number(config: Config) -> str | None:
+    """A token of the first account owning every number, if any."""
+    return next((a.tokens[0] for a in config.accounts if a.all_numbers), None)
+
+
+class ThreadedServer:
+    """An ASGI app under uvicorn on `host`:`port` (0: a free one), in a daemon thread of this
+    process: the one way the toolkit and its tests serve an app on a socket in process."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn  # only when a server is made
+
+        self._socket = socket.socket()
+        self._socket.bind((host, port))  # bound here: the port is ours before serving
+        #: Such as `http://127.0.0.1:40123`.
+        self.base_url = f"http://{host}:{self._socket.getsockname()[1]}"
+        self._server: uvicorn.Server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", lifespan="off")
+        )
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="aatrox-sms-mock",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        """Serve, once uvicorn listens; AatroxMockError if it does not start in time."""
+        self._thread.start()
+        deadline = time.monotonic() + _START_DEADLINE_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise AatroxMockError(f"the Aatrox SMS mock did not start at {self.base_url}")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(_START_DEADLINE_S)
+        self._socket.close()
+
+    def __enter__(self) -> ThreadedServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class MockServer(MockControl):
+    """The Aatrox SMS mock under uvicorn, in a daemon thread of this process, with the helpers
+    of `MockControl`. A context manager: it serves inside the `with` block::
+
+        with MockServer(config={"seed": 7}) as mock:
+            client = mock.client()
+
+    `config`: a mapping of the config file's keys, a YAML file's path, or a `Config`; keys left
+    out keep the built-in defaults (accounts `dev` with `dev-token`, owning every number, and
+    `acme`), and the clock is manual unless set (statuses change only on `advance`).
+    `host` and `port`: where it listens (port 0: a free port, read it from `base_url`).
+    """
+
+    def __init__(
+        self, config: ConfigSource | None = None, port: int = 0, host: str = "127.0.0.1"
+    ) -> None:
+        from mock_server.console import quiet_connexion_import
+
+        built = build_config(config)
+        with warnings.catch_warnings():  # the user's `-W error` must not trip over connexion
+            quiet_connexion_import()
+            from mock_server.app import create_app
+
+            app = create_app(built)
+        #: The config it serves.
+        self.config = built
+        self._served = ThreadedServer(app, host, port)
+        base_url = self._served.base_url
+        super().__init__(
+            httpx.Client(base_url=base_url, timeout=_CONTROL_TIMEOUT_S),
+            base_url,
+            _owner_of_every_number(built),
+        )
+
+    def start(self) -> MockServer:
+        """Serve, once the server answers; AatroxMockError if it does not start in time."""
+        self._served.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, and close the clients `client()` made."""
+        self.close_clients()
+        self._http.close()
+        self._served.stop()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
