@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from mock_server.http.middleware import (
 )
 from mock_server.http.operations import decorate_once
 from mock_server.http.problems import Bounds
+from mock_server.http.request_guard import RequestGuard
 from mock_server.http.spec_limits import limits_from_spec
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.validation import middlewares, validator_map
@@ -140,6 +141,8 @@ def create_app(
     public_spec: Path = PUBLIC_SPEC,
     journal_size: int = DEFAULT_SIZE,
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
+    allowed_hosts: Sequence[str] = (),
+    control_token: str | None = None,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -156,6 +159,8 @@ def create_app(
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
     `mock_server.http.journal`); 0 turns the journal off.
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
+    `allowed_hosts` are the Host names served besides loopback ones; `control_token`, if set, is
+    the key every control call needs (`mock_server.http.request_guard`).
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -226,8 +231,15 @@ def create_app(
         BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
     )
     app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
+    # Added first at this position, so the outermost of our layers: in front of the fast path.
+    app.add_middleware(
+        RequestGuard,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allowed_hosts=allowed_hosts,
+        control_key=control_token,
+    )
     if fast_path:
-        # Outermost of our layers (the first added at BEFORE_EXCEPTION): see its docstring.
+        # Outermost of our layers but the request guard: see its docstring.
         app.add_middleware(
             FastPath,
             position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -47,6 +47,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.http import bodies
+from mock_server.http.authorization import bearer_value
 from mock_server.http.errors import RENDERED
 from mock_server.http.events import REQUESTS, Changes
 from mock_server.http.faults import Faults
@@ -65,7 +66,6 @@ _PLAIN_INTEGER = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
 _PLAIN_SEGMENT = "[A-Za-z0-9_-]+"
 #: Methods of an OpenAPI path item that this path may take (HEAD, OPTIONS, TRACE: connexion's).
 _OPERATION_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
-_BEARER = b"Bearer "
 
 
 @dataclass(frozen=True)
@@ -317,10 +317,8 @@ class FastPath:
         query_string: bytes,
         headers: Mapping[bytes, bytes],
     ) -> dict[str, Any]:
-        authorization = headers.get(b"authorization", b"")
-        if not authorization.startswith(_BEARER):
-            raise _NotPlainError
-        token_info = self.token_info(authorization.removeprefix(_BEARER).decode("latin-1"))
+        token = bearer_value(headers.get(b"authorization", b""))  # (one header: _plain_headers)
+        token_info = None if token is None else self.token_info(token)
         if token_info is None:
             raise _NotPlainError
         kwargs: dict[str, Any] = {"token_info": token_info, **operation.defaults}

@@ -20,6 +20,8 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.http.authorization import bearer_token
+
 #: Entries kept unless `--journal-size` / `AATROX_MOCK_JOURNAL_SIZE` say otherwise (0: off).
 DEFAULT_SIZE = 500
 #: A problem body longer than this is not quoted (the mock's own problems are far shorter).
@@ -121,13 +123,9 @@ class JournalMiddleware:
             self.recorded()
 
     def _account(self, scope: Scope) -> str | None:
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and token:
-                    return self.account_of(token.strip())
-                return None
-        return None
+        # The reading authentication makes (`authorization`): the journal names whom it let in.
+        token = bearer_token(scope["headers"])
+        return None if token is None else self.account_of(token)
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
