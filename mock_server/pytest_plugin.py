@@ -103,7 +103,7 @@ def _source_key(source: ConfigSource) -> str:
 class _ThreadedServer:
     """A config's app under uvicorn on 127.0.0.1, port 0, in a daemon thread of this process."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, control_token: str | None = None) -> None:
         import uvicorn  # with the app, only when a mock starts
 
         from mock_server.console import quiet_connexion_import
@@ -112,7 +112,8 @@ class _ThreadedServer:
             quiet_connexion_import()
             from mock_server.app import create_app
 
-            app = create_app(config)
+            app = create_app(config, control_token=control_token)
+        self.control_token = control_token
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))  # bound here: the port is ours before serving
         port = self._socket.getsockname()[1]
@@ -282,6 +283,10 @@ def _owner_of_every_number(config: Config) -> str | None:
     return next((a.tokens[0] for a in config.accounts if a.all_numbers), None)
 
 
+def _control_headers(control_token: str | None) -> dict[str, str]:
+    return {} if control_token is None else {"Authorization": f"Bearer {control_token}"}
+
+
 class _Mocks:
     """The session's mocks, one per distinct config, started when first asked for."""
 
@@ -295,7 +300,12 @@ class _Mocks:
             token = _owner_of_every_number(config)
             server = _ThreadedServer(config)
             server.start()
-            control = httpx.Client(base_url=server.base_url + "/_mock", timeout=_CONTROL_TIMEOUT_S)
+            control = httpx.Client(
+                base_url=server.base_url + "/_mock",
+                timeout=_CONTROL_TIMEOUT_S,
+                # The control key, when the mock asks for one (mock_server.http.request_guard).
+                headers=_control_headers(server.control_token),
+            )
             self._started[key] = (server, token, control)
         server, token, control = self._started[key]
         return AatroxMock(server.base_url, token, control)
