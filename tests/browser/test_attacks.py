@@ -171,3 +171,20 @@ def test_another_site_cannot_frame_the_inbox_page(
         assert not chrome.find_elements(By.ID, "reset")
     finally:
         chrome.switch_to.default_content()
+
+
+def test_the_journal_shows_a_right_to_left_override_escaped_and_isolated(
+    chrome: webdriver.Chrome, api: httpx.Client, mock_url: str
+) -> None:
+    api.delete("/_mock/requests").raise_for_status()
+    status = api.get("/api/v2/sms/msg_%E2%80%AEnekot", headers=DEV).status_code
+    assert status >= 400
+    chrome.get(mock_url + "/")
+    deadline = time.monotonic() + LAND_S * 2
+    while not chrome.find_elements(By.CSS_SELECTOR, "#journal .entry code bdi"):
+        assert time.monotonic() < deadline, "the journal entry did not appear"
+        time.sleep(0.1)
+    shown = chrome.find_element(By.CSS_SELECTOR, "#journal .entry code bdi").text
+    assert shown == "/api/v2/sms/msg_\\u{202E}nekot"
+    line = chrome.find_element(By.CSS_SELECTOR, "#journal .entry .line").text
+    assert line.index(str(status)) > line.index("nekot")  # the status is not run into the path
