@@ -30,6 +30,7 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
+from mock_server.console import quiet_documented_problems
 from mock_server.http.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.sms.config import (
@@ -186,6 +187,7 @@ def open_store(db: Path | None) -> MessageStore:
 def app_from_env() -> object:
     """The app for a uvicorn worker process, configured by the variables `main` exported."""
     db = os.environ.get(ENV + "DB")
+    quiet_documented_problems()
     args = _parser().parse_args([])
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
     store = open_store(Path(db) if db else None)
@@ -273,6 +275,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         )
         return 2
     print(_banner(args, config), flush=True)
+    quiet_documented_problems()  # (each worker inherits no logging setup: app_from_env too)
     if args.workers == 1:
         uvicorn.run(
             create_app(
@@ -304,7 +307,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     if args.control_token is not None:
         os.environ[ENV + "CONTROL_TOKEN"] = args.control_token
     uvicorn.run(
-        "mock_server.cli:app_from_env",
+        "mock_server.console:worker_app",  # quiets connexion's import in each worker
         factory=True,
         host=args.host,
         port=args.port,
