@@ -20,6 +20,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -188,3 +190,31 @@ def test_the_journal_shows_a_right_to_left_override_escaped_and_isolated(
     assert shown == "/api/v2/sms/msg_\\u{202E}nekot"
     line = chrome.find_element(By.CSS_SELECTOR, "#journal .entry .line").text
     assert line.index(str(status)) > line.index("nekot")  # the status is not run into the path
+
+
+def test_the_inbox_page_asks_once_for_the_control_key_and_keeps_it_for_the_tab(
+    chrome: webdriver.Chrome,
+) -> None:
+    key = "key-for-the-page"
+    with uvicorn_thread(create_app(MANUAL_CONFIG, control_token=key)) as keyed_url:
+        httpx.post(
+            keyed_url + "/_mock/inbound",
+            json={"from": DEV_B, "to": DEV_A, "text": SECRET},
+            headers={"Authorization": f"Bearer {key}"},
+        ).raise_for_status()
+        chrome.get(keyed_url + "/")
+        WebDriverWait(chrome, LAND_S * 2).until(expected_conditions.alert_is_present())
+        prompt = chrome.switch_to.alert
+        assert "control key" in prompt.text
+        prompt.send_keys(key)
+        prompt.accept()
+        WebDriverWait(chrome, LAND_S * 2).until(
+            lambda driver: SECRET in driver.find_element(By.ID, "threads").text
+        )
+        stored = chrome.execute_script("return sessionStorage.getItem('aatrox-mock-control-key')")
+        assert stored == key
+        chrome.refresh()  # the same tab: no second prompt
+        WebDriverWait(chrome, LAND_S * 2).until(
+            lambda driver: SECRET in driver.find_element(By.ID, "threads").text
+        )
+        chrome.execute_script("sessionStorage.clear()")

@@ -102,7 +102,7 @@ function escaped(text, keepNewlines = false) {
   );
 }
 
-function shown(text, keepNewlines = false) {
+function isolated(text, keepNewlines = false) {
   return el("bdi", {}, escaped(text, keepNewlines));
 }
 
@@ -161,7 +161,7 @@ function textWithSegments(message) {
     }
     const piece = chars.slice(start, points[i + 1]).join("");
     const inDisclaimer = message.disclaimer_at !== null && start >= message.disclaimer_at;
-    const text = shown(piece, true);
+    const text = isolated(piece, true);
     body.append(inDisclaimer ? el("span", { class: "disclaimer", title: "the sender's disclaimer" }, text) : text);
   }
   return body;
@@ -181,8 +181,8 @@ function messageItem(message) {
   const outbound = message.direction === "outbound";
   const segments = `${message.encoding} · ${message.segment_count} segment${message.segment_count === 1 ? "" : "s"}`;
   const who = outbound
-    ? ["sent by account ", shown(message.account), " from ", shown(message.from_addr)]
-    : ["from the phone ", shown(message.from_addr)];
+    ? ["sent by account ", isolated(message.account), " from ", isolated(message.from_addr)]
+    : ["from the phone ", isolated(message.from_addr)];
   return el(
     "li",
     {
@@ -222,7 +222,7 @@ function threadSection(conversation) {
     el("button", { type: "submit" }, "Reply as the phone"),
   );
   section.append(
-    el("h2", {}, el("span", { class: "phone" }, shown(conversation.phone)), el("span", { class: "muted" }, " ↔ ", shown(conversation.app))),
+    el("h2", {}, el("span", { class: "phone" }, isolated(conversation.phone)), el("span", { class: "muted" }, " ↔ ", isolated(conversation.app))),
     el("ol", { class: "messages" }),
     form,
   );
@@ -241,7 +241,7 @@ function render() {
       return el(
         "li",
         {},
-        el("a", { href: `#${anchor(c.key)}` }, el("strong", {}, shown(c.phone)), el("span", { class: "muted" }, " ↔ ", shown(c.app)), el("span", { class: "preview" }, shown(last.text))),
+        el("a", { href: `#${anchor(c.key)}` }, el("strong", {}, isolated(c.phone)), el("span", { class: "muted" }, " ↔ ", isolated(c.app)), el("span", { class: "preview" }, isolated(last.text))),
       );
     }),
   );
@@ -285,19 +285,19 @@ function journalEntry(entry) {
       { class: "line" },
       el("time", { datetime: entry.time }, clockTime(entry.time)),
       " ",
-      el("span", { class: "method" }, shown(entry.method)),
+      el("span", { class: "method" }, isolated(entry.method)),
       " ",
-      el("code", {}, shown(entry.path)),
+      el("code", {}, isolated(entry.path)),
       " ",
       el("strong", { class: "code" }, String(entry.status)),
-      el("span", { class: "muted" }, ...(entry.account ? [" · account ", shown(entry.account)] : [" · no known token"])),
+      el("span", { class: "muted" }, ...(entry.account ? [" · account ", isolated(entry.account)] : [" · no known token"])),
     ),
   );
   if (entry.problem) {
-    item.append(el("p", { class: "problem" }, el("strong", {}, shown(entry.problem.title || "")), ": ", shown(entry.problem.detail || "")));
+    item.append(el("p", { class: "problem" }, el("strong", {}, isolated(entry.problem.title || "")), ": ", isolated(entry.problem.detail || "")));
     const errors = entry.problem.errors || [];
     if (errors.length) {
-      item.append(el("ul", { class: "errors" }, ...errors.map((e) => el("li", {}, el("code", {}, shown(e.field)), " ", shown(e.message)))));
+      item.append(el("ul", { class: "errors" }, ...errors.map((e) => el("li", {}, el("code", {}, isolated(e.field)), " ", isolated(e.message)))));
     }
   }
   return item;
