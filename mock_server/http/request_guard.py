@@ -128,9 +128,9 @@ class RequestGuard:
         control_key: str | None = None,
     ) -> None:
         self.app = app
-        self.names = frozenset(
-            name.strip().lower().encode("idna") for name in (*LOOPBACK_NAMES, *allowed_hosts)
-        )
+        # As a Host value is read: a port given with a name (`name:8080`) is dropped.
+        names = (_name(n.strip().encode("idna")) for n in (*LOOPBACK_NAMES, *allowed_hosts))
+        self.names = frozenset(name for name in names if name is not None)
         self.control_key = None if control_key is None else control_key.encode("latin-1")
         self.served: dict[bytes, bool] = {}
 

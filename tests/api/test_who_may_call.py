@@ -31,7 +31,11 @@ def _client(app: AsyncApp, base_url: str = BASE) -> TestClient:
 
 @pytest.fixture(scope="module", params=[True, False], ids=["fast-path", "connexion"])
 def app(request: pytest.FixtureRequest) -> AsyncApp:
-    return create_app(MANUAL_CONFIG, fast_path=request.param, allowed_hosts=["mock.internal"])
+    return create_app(
+        MANUAL_CONFIG,
+        fast_path=request.param,
+        allowed_hosts=["mock.internal", "Other.Internal:8080"],
+    )
 
 
 @pytest.fixture
@@ -59,7 +63,8 @@ def _stored(http: TestClient) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     "host",
     ["localhost", "localhost:8080", "LocalHost:1", "127.0.0.1:8080", "127.200.3.4", "[::1]:8080",
-     "[::1]", "mock.internal:9000", "MOCK.internal"],
+     "[::1]", "mock.internal:9000", "MOCK.internal",
+     "other.internal:5"],
 )  # fmt: skip
 @pytest.mark.parametrize("path", PATHS)
 def test_loopback_and_allowed_hosts_are_served(http: TestClient, host: str, path: str) -> None:
