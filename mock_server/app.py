@@ -4,7 +4,7 @@ schemathesis all serve."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from mock_server.http.pipeline.fast_path import FastPath
 from mock_server.http.pipeline.faults import FaultMiddleware, FaultSwitch
 from mock_server.http.pipeline.gate import RouteGate
 from mock_server.http.pipeline.operations import decorate_once
+from mock_server.http.pipeline.request_guard import RequestGuard
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.pipeline.validation import middlewares, validator_map
 from mock_server.http.problems import rendering as errors
@@ -83,6 +84,8 @@ def create_app(
     control_spec: Path = CONTROL_SPEC,
     journal_size: int | None = None,
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
+    allowed_hosts: Sequence[str] = (),
+    control_token: str | None = None,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -100,6 +103,8 @@ def create_app(
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
     `mock_server.inbox.journal`); 0 turns the journal off, None keeps control.yaml's default.
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
+    `allowed_hosts` are the Host names served besides loopback ones; `control_token`, if set, is
+    the key every control call needs (`mock_server.http.pipeline.request_guard`).
     """
     contract = load_contract(public_spec, control_spec)
     if contract.phone_pattern != E164_PATTERN:
@@ -176,8 +181,15 @@ def create_app(
         BodyTimeoutMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, timeout=body_timeout_s
     )
     app.add_middleware(InboxPage, position=MiddlewarePosition.BEFORE_SWAGGER)
+    # Added first at this position, so the outermost of our layers: in front of the fast path.
+    app.add_middleware(
+        RequestGuard,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allowed_hosts=allowed_hosts,
+        control_key=control_token,
+    )
     if fast_path:
-        # Outermost of our layers (the first added at BEFORE_EXCEPTION): see its docstring.
+        # Outermost of our layers but the request guard: see its docstring.
         app.add_middleware(
             FastPath,
             position=MiddlewarePosition.BEFORE_EXCEPTION,

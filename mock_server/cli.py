@@ -14,12 +14,16 @@ real-looking secrets, so for its accounts the banner names them and says where t
 It prints the base URL as the generated client takes it (host and port), and which config
 applies: a file, the built-in defaults, and what flags changed (`--clock manual` and
 `--clock-start` need no config file).
+Only loopback Host names are served, and those of `--allowed-host`; `--control-token` makes the
+control API ask for a key, which a mock bound to an address other than loopback must have
+(`mock_server.http.pipeline.request_guard`, docs/security.md). The key is never printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import ipaddress
 import os
 import sys
 from collections.abc import Sequence
@@ -30,6 +34,7 @@ import uvicorn
 
 from mock_server import __version__
 from mock_server.app import api_version, create_app, spec_limits
+from mock_server.console import quiet_documented_problems
 from mock_server.contract import load_contract
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.sms.clock import LATEST
@@ -168,7 +173,34 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         default=env.get(ENV + "KEEP_ALIVE_TIMEOUT", str(DEFAULT_KEEP_ALIVE_TIMEOUT_S)),
         help="seconds an idle connection is kept open between requests",
     )
+    # -- who may talk to the mock (mock_server.http.pipeline.request_guard) --
+    parser.add_argument(
+        "--allowed-host",
+        dest="allowed_hosts",
+        action="append",
+        metavar="NAME",
+        default=[h.strip() for h in env.get(ENV + "ALLOWED_HOSTS", "").split(",") if h.strip()],
+        help="a Host name served besides loopback ones (repeatable;"
+        " AATROX_MOCK_ALLOWED_HOSTS, comma-separated)",
+    )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        default=env.get(ENV + "CONTROL_TOKEN") or None,
+        help="the key every control call (/_mock/..., but health) needs as"
+        " `Authorization: Bearer TOKEN`; required when --host is not loopback",
+    )
     return parser
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listen address reaches only this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _seconds(text: str) -> float:
@@ -211,6 +243,7 @@ def open_store(db: Path | None) -> MessageStore:
 def app_from_env() -> object:
     """The app for a uvicorn worker process, configured by the variables `main` exported."""
     db = os.environ.get(ENV + "DB")
+    quiet_documented_problems()
     args = _parser().parse_args([])
     config = load(
         Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None,
@@ -225,6 +258,8 @@ def app_from_env() -> object:
         fast_path=args.fast_path,
         journal_size=args.journal_size,
         body_timeout_s=args.body_timeout,
+        allowed_hosts=args.allowed_hosts,
+        control_token=args.control_token,
     )
 
 
@@ -244,8 +279,22 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
             f"  Control API: {base}/_mock/   (Swagger UI: {base}/_mock/ui/)",
             f"  Access log:  {'on' if args.access_log else 'off (--access-log to show requests)'}",
             f"  Fast path:   {'on' if args.fast_path else 'off: connexion answers every request'}",
+            f"  Hosts:       {_hosts(args.allowed_hosts)}",
+            f"  Control key: {_control_key(args.control_token)}",
         ]
     )
+
+
+def _hosts(allowed: Sequence[str]) -> str:
+    names = ", ".join(["localhost", "127.0.0.0/8", "[::1]", *allowed])
+    return f"{names}   (others refused; --allowed-host NAME to add one)"
+
+
+def _control_key(token: str | None) -> str:
+    # Never the key itself: a banner ends up in logs.
+    if token is None:
+        return "none (--control-token TOKEN to ask for one)"
+    return "required (Authorization: Bearer <the --control-token>)"
 
 
 def _journal(size: int) -> str:
@@ -311,7 +360,16 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             "mock_server: --workers above 1 needs --db (workers share one store)", file=sys.stderr
         )
         return 2
+    if not is_loopback(args.host) and args.control_token is None:
+        print(
+            f"mock_server: --host {args.host} is reachable from other machines: add"
+            " --control-token TOKEN (AATROX_MOCK_CONTROL_TOKEN), so that its control API needs a"
+            " key (docs/security.md)",
+            file=sys.stderr,
+        )
+        return 2
     print(_banner(args, config), flush=True)
+    quiet_documented_problems()  # (each worker inherits no logging setup: app_from_env too)
     if args.workers == 1:
         uvicorn.run(
             create_app(
@@ -320,6 +378,8 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
                 fast_path=args.fast_path,
                 journal_size=args.journal_size,
                 body_timeout_s=args.body_timeout,
+                allowed_hosts=args.allowed_hosts,
+                control_token=args.control_token,
             ),
             host=args.host,
             port=args.port,
@@ -341,8 +401,11 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         os.environ[ENV + "CLOCK_START"] = args.clock_start.isoformat()
     os.environ[ENV + "JOURNAL_SIZE"] = str(args.journal_size)
     os.environ[ENV + "BODY_TIMEOUT"] = str(args.body_timeout)
+    os.environ[ENV + "ALLOWED_HOSTS"] = ",".join(args.allowed_hosts)
+    if args.control_token is not None:
+        os.environ[ENV + "CONTROL_TOKEN"] = args.control_token
     uvicorn.run(
-        "mock_server.cli:app_from_env",
+        "mock_server.console:worker_app",  # quiets connexion's import in each worker
         factory=True,
         host=args.host,
         port=args.port,

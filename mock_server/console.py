@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 
@@ -16,6 +17,22 @@ def quiet_connexion_import() -> None:
         warnings.filterwarnings(
             "ignore", message=f"{deprecated} is deprecated", category=DeprecationWarning
         )
+
+
+def worker_app() -> object:
+    """The app of one `--workers` process: uvicorn imports this in a fresh interpreter, where
+    the parent's warning filters are gone, so it sets them before connexion is imported."""
+    quiet_connexion_import()
+    from mock_server.cli import app_from_env  # after the filter
+
+    return app_from_env()
+
+
+def quiet_documented_problems() -> None:
+    """connexion logs every 4xx it renders (`HTTPException(status_code=404, ...)`) as a warning,
+    even with the access log off: each is an answer the spec documents, not a fault of the mock.
+    Its errors (5xx, unexpected exceptions) are still logged."""
+    logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 
 
 def run(prog: str = "aatrox-sms-mock") -> int:

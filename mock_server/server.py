@@ -407,10 +407,16 @@ class MockServer(MockControl):
     out keep the built-in defaults (accounts `dev` with `dev-token`, owning every number, and
     `acme`), and the clock is manual unless set (statuses change only on `advance`).
     `host` and `port`: where it listens (port 0: a free port, read it from `base_url`).
+    `control_token`: the key the control API asks for (`--control-token`); the helpers send it.
     """
 
     def __init__(
-        self, config: ConfigSource | None = None, port: int = 0, host: str = "127.0.0.1"
+        self,
+        config: ConfigSource | None = None,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        control_token: str | None = None,
     ) -> None:
         from mock_server.console import quiet_connexion_import
 
@@ -419,13 +425,15 @@ class MockServer(MockControl):
             quiet_connexion_import()
             from mock_server.app import create_app
 
-            app = create_app(built)
+            app = create_app(built, control_token=control_token)
         #: The config it serves.
         self.config = built
         self._served = ThreadedServer(app, host, port)
         base_url = self._served.base_url
+        # The helpers send the control key, if the mock asks for one (docs/security.md).
+        headers = {} if control_token is None else {"Authorization": f"Bearer {control_token}"}
         super().__init__(
-            httpx.Client(base_url=base_url, timeout=_CONTROL_TIMEOUT_S),
+            httpx.Client(base_url=base_url, timeout=_CONTROL_TIMEOUT_S, headers=headers),
             base_url,
             _owner_of_every_number(built),
         )

@@ -63,7 +63,7 @@ def _read_response(sock: socket.socket) -> bytes:
 
 def _head(path: str, length: int) -> bytes:
     return (
-        f"POST {path} HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer dev-token\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer dev-token\r\n"
         f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
     ).encode()
 
@@ -95,7 +95,7 @@ def test_a_body_that_arrives_in_time_is_answered(server: LiveServer) -> None:
 
 def test_an_idle_connection_is_closed_after_the_keep_alive_limit(server: LiveServer) -> None:
     with _connect(server) as sock:
-        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\n\r\n")
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
         first = _read_response(sock)
         assert first.startswith(b"HTTP/1.1 200 "), first
         started = time.monotonic()
@@ -106,7 +106,7 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_limit(server: LiveSer
 def test_a_stalled_request_does_not_stop_others(server: LiveServer) -> None:
     with _connect(server) as stalled, _connect(server) as other:
         stalled.sendall(_head("/api/v2/sms/send", len(SEND)))
-        other.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n")
+        other.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         assert _read_until_closed(other).startswith(b"HTTP/1.1 200 ")
 
 
@@ -140,7 +140,7 @@ async def _stalled_send(app: Any, path: str = "/api/v2/sms/send") -> list[dict[s
         "server": ("testserver", 80),
         "client": ("127.0.0.1", 1),
         "headers": [
-            (b"host", b"testserver"),
+            (b"host", b"localhost"),  # a Host the mock serves (request_guard)
             (b"authorization", b"Bearer dev-token"),
             (b"content-type", b"application/json"),
             (b"content-length", str(len(SEND)).encode()),

@@ -147,8 +147,8 @@ class ControlApi:
         self.control = control
         self.faults = faults
 
-    def health(self) -> Json:
-        return {"status": "ok", "version": __version__}
+    def health(self) -> Response:
+        return ok({"status": "ok", "version": __version__})
 
     def reset(self) -> tuple[None, int]:
         self.control.reset()
@@ -167,8 +167,8 @@ class ControlApi:
     def set_faults(self, body: Json) -> Response:
         return ok(_faults_json(self.faults.set(_faults(body))))
 
-    def clear_faults(self) -> Json:
-        return _faults_json(self.faults.clear())
+    def clear_faults(self) -> Response:
+        return ok(_faults_json(self.faults.clear()))
 
 
 def _faults(body: Json) -> Faults:

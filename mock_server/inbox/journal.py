@@ -23,6 +23,8 @@ from typing import Any, Protocol
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.http.pipeline.authorization import bearer_token
+
 #: A problem body longer than this is not quoted (the mock's own problems are far shorter).
 _MAX_PROBLEM_BYTES = 64 * 1024
 _PROBLEM = b"application/problem+json"
@@ -141,13 +143,9 @@ class ObservingMiddleware:
             )
 
     def _account(self, scope: Scope) -> str | None:
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and token:
-                    return self.account_of(token.strip())
-                return None
-        return None
+        # The reading authentication makes (`authorization`): the journal names whom it let in.
+        token = bearer_token(scope["headers"])
+        return None if token is None else self.account_of(token)
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:

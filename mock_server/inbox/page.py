@@ -19,7 +19,12 @@ _MEDIA_TYPES = {
     ".js": b"text/javascript; charset=utf-8",
 }
 _SECURITY = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:"),
+    # No other site may frame the page (its buttons reset and steer the mock): clickjacking.
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    ),
+    (b"x-frame-options", b"DENY"),  # the same, for browsers that ignore frame-ancestors
     (b"x-content-type-options", b"nosniff"),
     (b"cache-control", b"no-cache"),
 ]

@@ -1,11 +1,11 @@
 """Every answer the API suite receives is held to the spec, whichever path served it.
 
-connexion's `validate_responses` checks only the answers connexion itself produces; the fast
-path (mock_server/http/fast_path.py) answers plainly valid calls without it. So the check sits
+connexion's `validate_responses` checks only the answers connexion itself produces; the fast path
+(mock_server/http/pipeline/fast_path.py) answers plainly valid calls without it. So the check sits
 at the client: an httpx response hook on every TestClient of the harness runs schemathesis's
 response checks (status code, content type, headers, body schema) against openapi.yaml or
-control.yaml. A request to no operation of either spec (an unknown path, an undeclared method)
-must still be answered with a `Problem`.
+control.yaml. A request to no operation of either spec (an unknown path, an undeclared method) must
+still be answered with a `Problem`.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.contract import Contract
 from mock_server.http.pipeline import bodies
+from mock_server.http.pipeline.authorization import bearer_value
 from mock_server.http.pipeline.faults import Faults
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.http.pipeline.validation import ASCII_INTEGER, is_valid
@@ -67,7 +68,6 @@ _PLAIN_SEGMENT = re.compile("[A-Za-z0-9_-]+")
 #: Operations of these methods are connexion's: its router answers HEAD from a GET and shapes
 #: OPTIONS and TRACE itself (a rule of this path, not of the route table).
 _ROUTER_METHODS = frozenset({"HEAD", "OPTIONS", "TRACE"})
-_BEARER = b"Bearer "
 
 
 @dataclass(frozen=True)
@@ -295,10 +295,8 @@ class FastPath:
         query_string: bytes,
         headers: Mapping[bytes, bytes],
     ) -> dict[str, Any]:
-        authorization = headers.get(b"authorization", b"")
-        if not authorization.startswith(_BEARER):
-            raise _NotPlainError
-        token_info = self.token_info(authorization.removeprefix(_BEARER).decode("latin-1"))
+        token = bearer_value(headers.get(b"authorization", b""))  # (one header: _plain_headers)
+        token_info = None if token is None else self.token_info(token)
         if token_info is None:
             raise _NotPlainError
         kwargs: dict[str, Any] = {"token_info": token_info, **operation.defaults}

@@ -35,14 +35,44 @@ function notice(text) {
   box.hidden = !text;
 }
 
-// One call of the control API; a problem document becomes the notice's text.
-async function call(method, path, body) {
+// The control key (`--control-token`), when the mock asks for one: asked for once, on the first
+// 401, and kept for this tab's session only.
+const KEY_ITEM = "aatrox-mock-control-key";
+let keyAsked = false;
+
+function send(method, path, body) {
   const init = { method, headers: {} };
+  const key = sessionStorage.getItem(KEY_ITEM);
+  if (key) init.headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const answer = await fetch(path, init);
+  return fetch(path, init);
+}
+
+// Whether there is a key to try that the refused call did not carry.
+function newKey(sent) {
+  const stored = sessionStorage.getItem(KEY_ITEM);
+  if (stored && stored !== sent) return true; // another call asked for it meanwhile
+  if (sent) {
+    // the key was wrong: forget it, and ask again
+    sessionStorage.removeItem(KEY_ITEM);
+    keyAsked = false;
+  }
+  if (keyAsked) return false; // the user gave none: no prompt on every call
+  keyAsked = true;
+  const typed = (window.prompt("This mock asks for its control key (--control-token):") || "").trim();
+  if (!typed) return false;
+  sessionStorage.setItem(KEY_ITEM, typed);
+  return true;
+}
+
+// One call of the control API; a problem document becomes the notice's text.
+async function call(method, path, body) {
+  const sent = sessionStorage.getItem(KEY_ITEM);
+  let answer = await send(method, path, body);
+  if (answer.status === 401 && newKey(sent)) answer = await send(method, path, body);
   if (!answer.ok) {
     let text = `${method} ${path}: ${answer.status}`;
     try {
@@ -52,11 +82,28 @@ async function call(method, path, body) {
     } catch (_) {
       // not a problem document: the status says it
     }
-    notice(text);
+    notice(escaped(text));
     return null;
   }
   notice("");
   return answer.status === 204 ? {} : answer.json();
+}
+
+// Values from a request or a message are someone else's text. Each is shown in a <bdi>, so that
+// right-to-left text (or an override) cannot run into what follows it, and control characters
+// (bidirectional formatting ones included) are shown as escapes instead of acting. A message's
+// newlines stay: an SMS may have lines.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escaped(text, keepNewlines = false) {
+  return String(text).replace(keepNewlines ? CONTROLS_BUT_NEWLINE : CONTROLS, (c) =>
+    `\\u{${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}}`,
+  );
+}
+
+function isolated(text, keepNewlines = false) {
+  return el("bdi", {}, escaped(text, keepNewlines));
 }
 
 // -- conversations ----------------------------------------------------------------------------
@@ -114,7 +161,8 @@ function textWithSegments(message) {
     }
     const piece = chars.slice(start, points[i + 1]).join("");
     const inDisclaimer = message.disclaimer_at !== null && start >= message.disclaimer_at;
-    body.append(inDisclaimer ? el("span", { class: "disclaimer", title: "the sender's disclaimer" }, piece) : piece);
+    const text = isolated(piece, true);
+    body.append(inDisclaimer ? el("span", { class: "disclaimer", title: "the sender's disclaimer" }, text) : text);
   }
   return body;
 }
@@ -132,7 +180,9 @@ function statusLine(message) {
 function messageItem(message) {
   const outbound = message.direction === "outbound";
   const segments = `${message.encoding} · ${message.segment_count} segment${message.segment_count === 1 ? "" : "s"}`;
-  const who = outbound ? `sent by account ${message.account} from ${message.from_addr}` : `from the phone ${message.from_addr}`;
+  const who = outbound
+    ? ["sent by account ", isolated(message.account), " from ", isolated(message.from_addr)]
+    : ["from the phone ", isolated(message.from_addr)];
   return el(
     "li",
     {
@@ -147,7 +197,8 @@ function messageItem(message) {
         "p",
         { class: "meta" },
         el("time", { datetime: message.created_at }, clockTime(message.created_at)),
-        ` · ${segments} · ${who}`,
+        ` · ${segments} · `,
+        ...who,
       ),
       statusLine(message),
     ),
@@ -171,7 +222,7 @@ function threadSection(conversation) {
     el("button", { type: "submit" }, "Reply as the phone"),
   );
   section.append(
-    el("h2", {}, el("span", { class: "phone" }, conversation.phone), el("span", { class: "muted" }, ` ↔ ${conversation.app}`)),
+    el("h2", {}, el("span", { class: "phone" }, isolated(conversation.phone)), el("span", { class: "muted" }, " ↔ ", isolated(conversation.app))),
     el("ol", { class: "messages" }),
     form,
   );
@@ -190,7 +241,7 @@ function render() {
       return el(
         "li",
         {},
-        el("a", { href: `#${anchor(c.key)}` }, el("strong", {}, c.phone), el("span", { class: "muted" }, ` ↔ ${c.app}`), el("span", { class: "preview" }, last.text)),
+        el("a", { href: `#${anchor(c.key)}` }, el("strong", {}, isolated(c.phone)), el("span", { class: "muted" }, " ↔ ", isolated(c.app)), el("span", { class: "preview" }, isolated(last.text))),
       );
     }),
   );
@@ -234,19 +285,19 @@ function journalEntry(entry) {
       { class: "line" },
       el("time", { datetime: entry.time }, clockTime(entry.time)),
       " ",
-      el("span", { class: "method" }, entry.method),
+      el("span", { class: "method" }, isolated(entry.method)),
       " ",
-      el("code", {}, entry.path),
+      el("code", {}, isolated(entry.path)),
       " ",
       el("strong", { class: "code" }, String(entry.status)),
-      el("span", { class: "muted" }, entry.account ? ` · account ${entry.account}` : " · no known token"),
+      el("span", { class: "muted" }, ...(entry.account ? [" · account ", isolated(entry.account)] : [" · no known token"])),
     ),
   );
   if (entry.problem) {
-    item.append(el("p", { class: "problem" }, el("strong", {}, entry.problem.title || ""), `: ${entry.problem.detail || ""}`));
+    item.append(el("p", { class: "problem" }, el("strong", {}, isolated(entry.problem.title || "")), ": ", isolated(entry.problem.detail || "")));
     const errors = entry.problem.errors || [];
     if (errors.length) {
-      item.append(el("ul", { class: "errors" }, ...errors.map((e) => el("li", {}, el("code", {}, e.field), ` ${e.message}`))));
+      item.append(el("ul", { class: "errors" }, ...errors.map((e) => el("li", {}, el("code", {}, isolated(e.field)), " ", isolated(e.message)))));
     }
   }
   return item;
