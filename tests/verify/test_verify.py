@@ -275,3 +275,19 @@ def test_contract_verify_stands_alone() -> None:
 
     assert graph["run"], "the import graph was read"
     assert [module for module in graph if reaches(module, module)] == []
+
+
+def test_prism_as_locked_runs_on_the_node_the_readme_asks_for() -> None:
+    # npm warns (EBADENGINE) on every install when a package's `engines` refuses the running
+    # node: each Prism package of the lock must accept the oldest node package.json admits.
+    [oldest] = re.findall(
+        r"^>=(\d+)$", json.loads((ROOT / "package.json").read_text())["engines"]["node"]
+    )
+    lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    prisms = {name: entry for name, entry in lock.items() if "@stoplight/prism-" in name}
+    assert "node_modules/@stoplight/prism-cli" in prisms
+    for name, entry in prisms.items():
+        wanted = re.fullmatch(r">= ?(\d+)\.(\d+)\.(\d+)", entry["engines"]["node"])
+        assert wanted, (name, entry["engines"])
+        assert tuple(map(int, wanted.groups())) <= (int(oldest), 0, 0), (name, entry["engines"])
+    assert f"node and npm ({oldest}+)" in (ROOT / "README.md").read_text()
