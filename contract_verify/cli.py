@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         "--no-prism",
         action="store_true",
         help="without Prism's validating proxy in the path (else npx runs it, and downloads it "
-        "on first use unless `npm ci` ran in the toolkit's repository)",
+        "on first use, unless run in the toolkit's repository after `npm ci`)",
     )
     parser.add_argument("--spec", type=Path, help="the contract (default: the toolkit's own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per call")

@@ -37,8 +37,8 @@ def check_server(options: Options, token: str, out: Output) -> int:
     else:
         out(
             f"Prism: validating proxy {prism_proxy.PRISM_VERSION}, run with npx (it downloads "
-            "Prism on first use, unless `npm ci` ran in the toolkit's repository; --no-prism "
-            "checks without it)"
+            "Prism on first use, unless run in the toolkit's repository after `npm ci`; "
+            "--no-prism checks without it)"
         )
     try:
         with _through_prism(options.spec, options.base_url, enabled=skip is None) as send_to:

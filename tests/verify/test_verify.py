@@ -214,7 +214,9 @@ def test_it_says_when_npx_runs_prism_and_how_to_avoid_it(
         run = verify(url, send=False, prism=True)
     assert run.exit_status == 0, run.output
     assert "run with npx (it downloads Prism on first use" in run.output
-    assert "`npm ci` ran in the toolkit's repository; --no-prism checks without it" in run.output
+    assert "run in the toolkit's repository after `npm ci`; --no-prism checks without it" in (
+        run.output
+    )
 
 
 def test_junit_is_written_only_where_asked(
