@@ -343,8 +343,9 @@ def contract_long(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """A live server against the contract: `aatrox-sms-verify` (contract_verify/). `make verify
     BASE_URL=... TOKEN=... [FROM=... TO=...]` passes the token as AATROX_SMS_TOKEN, never as an
-    argument (nox prints its command lines)."""
-    session.run("aatrox-sms-verify", *session.posargs)
+    argument (nox prints its command lines). The JUnit XML goes to reports/, beside the suite's;
+    the command itself writes none unless asked."""
+    session.run("aatrox-sms-verify", "--junit", "reports/verify-junit.xml", *session.posargs)
 
 
 @nox.session(default=False)

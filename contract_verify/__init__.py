@@ -7,7 +7,9 @@ response checks (status, media type, headers, schema) and by Prism's validating 
 which the calls go. The report is a table per operation and documented status (exercised or not,
 conformant or not) on the console and JUnit XML on disk; the exit status is 1 on any violation.
 
-Modules: `cli` (the command, its flags and output), `run` (one check, start to end), `plan` (what
+Modules: `cli` (the command and its flags), `options` (what it was asked, how it prints),
+`contract` (openapi.yaml: where it is, its path prefix, its phone number pattern; the mock is
+not imported), `run` (one check, start to end), `plan` (what
 is called, in which order, from which earlier answers), `calls` (one call, checked), `violations`
 (what a failed check says), `prism_proxy` (the second opinion), `report` (table and JUnit).
 """

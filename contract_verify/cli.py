@@ -4,7 +4,8 @@ contract_verify`; `make verify BASE_URL=... TOKEN=... [FROM=... TO=...]` calls i
 The token is read from the environment (AATROX_SMS_TOKEN), never from a flag, so that it shows
 in no process list and no CI log; the output masks it wherever it could appear (`Bearer ***`).
 Exit status: 0 conformant, 1 a violation, 2 the check could not run (a usage error, a server or a
-Prism that did not answer).
+Prism that did not answer). JUnit XML is written only where `--junit PATH` says (`make verify`
+asks for reports/verify-junit.xml).
 """
 
 from __future__ import annotations
@@ -13,27 +14,15 @@ import argparse
 import importlib.util
 import os
 import sys
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from contract_verify import plan
-from mock_server.sms.numbers import is_e164
+from contract_verify import contract, plan
+from contract_verify.options import Options, Output
 
 TOKEN_ENV = "AATROX_SMS_TOKEN"
-DEFAULT_JUNIT = Path("reports") / "verify-junit.xml"
-INSTALL = "pip install 'aatrox-sms-toolkit[verify]'"
-
-
-def _spec_path() -> Path:
-    # The mock knows where the contract is, in a checkout and in an installed wheel. Importing it
-    # imports connexion, which warns about starlette's TestClient (never used here).
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-        from mock_server.app import PUBLIC_SPEC
-
-    return PUBLIC_SPEC
+#: The README's words: the toolkit is installed by path or URL, not from a package index.
+INSTALL = "pip install '<path or URL of this repository>[verify]'"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,14 +35,20 @@ def _parser() -> argparse.ArgumentParser:
             f"${TOKEN_ENV}."
         ),
     )
-    parser.add_argument("--base-url", required=True, help="the server, e.g. https://api.example")
+    parser.add_argument(
+        "--base-url",
+        required=True,
+        help="the server without the API's path, e.g. https://api.example (a trailing "
+        f"{contract.path_prefixes()[-1]}/ is cut off, since the contract's paths carry it)",
+    )
     parser.add_argument("--from", dest="sender", help="a number your account owns (E.164)")
     parser.add_argument("--to", dest="recipient", help="your own test phone (E.164); needs --from")
+    parser.add_argument("--junit", type=Path, help="also write the report as JUnit XML there")
     parser.add_argument(
-        "--junit", type=Path, default=DEFAULT_JUNIT, help=f"JUnit XML (default {DEFAULT_JUNIT})"
-    )
-    parser.add_argument(
-        "--no-prism", action="store_true", help="without Prism's validating proxy in the path"
+        "--no-prism",
+        action="store_true",
+        help="without Prism's validating proxy in the path (else npx runs it, and downloads it "
+        "on first use, unless run in the toolkit's repository after `npm ci`)",
     )
     parser.add_argument("--spec", type=Path, help="the contract (default: the toolkit's own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
@@ -72,10 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from contract_verify.run import check_server  # needs schemathesis
 
+    out = Output(token)
+    spec = args.spec or contract.SPEC
+    base_url = _server_url(args.base_url, contract.path_prefixes(spec), out)
     return check_server(
         Options(
-            base_url=args.base_url.rstrip("/"),
-            spec=args.spec or _spec_path(),
+            base_url=base_url,
+            spec=spec,
             sender=args.sender,
             recipient=args.recipient,
             junit=args.junit,
@@ -83,8 +81,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
         ),
         token,
-        Output(token),
+        out,
     )
+
+
+def _server_url(base_url: str, prefixes: Sequence[str], out: Output) -> str:
+    """`base_url` without a trailing slash, and without the API's path if it ends with it (the
+    mock's banner printed it so): the contract's paths already start with it."""
+    stripped = base_url.rstrip("/")
+    for prefix in prefixes:
+        if stripped.endswith(prefix):
+            server = stripped.removesuffix(prefix)
+            out(
+                f"Note: --base-url ends with {prefix}/, which every path of the contract "
+                f"already starts with: checking {server}"
+            )
+            return server
+    return stripped
 
 
 def _usage_problem(args: argparse.Namespace, token: str) -> str | None:
@@ -94,31 +107,8 @@ def _usage_problem(args: argparse.Namespace, token: str) -> str | None:
         return f"--base-url must start with http:// or https://, not {args.base_url!r}"
     if args.recipient and not args.sender:
         return "--to needs --from: messages are sent from --from to --to only"
+    phone_number = contract.phone_number(args.spec or contract.SPEC)
     for flag, number in (("--from", args.sender), ("--to", args.recipient)):
-        if number is not None and not is_e164(number):
+        if number is not None and not phone_number.fullmatch(number):
             return f"{flag} must be an E.164 number (+ and 8 to 15 digits), not {number!r}"
     return None
-
-
-@dataclass(frozen=True)
-class Options:
-    base_url: str
-    spec: Path
-    sender: str | None
-    recipient: str | None
-    junit: Path
-    prism: bool
-    timeout: float
-
-
-class Output:
-    """Prints with the token replaced by `***`, whatever line it hides in."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def __call__(self, line: str, *, error: bool = False) -> None:
-        print(self.mask(line), file=sys.stderr if error else sys.stdout)
-
-    def mask(self, text: str) -> str:
-        return text.replace(self.token, "***") if self.token else text

@@ -1,5 +1,6 @@
-"""One check of a server: Prism's proxy started (unless skipped), the plan run through it,
-the report printed and written. `cli.main` calls it once it knows schemathesis is installed."""
+"""One check of a server: the server reached (or exit 2 with why), Prism's proxy started (unless
+skipped), the plan run through it, the report printed (and written as JUnit when asked).
+`cli.main` calls it once it knows schemathesis is installed."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+import requests
 import schemathesis
 
 from contract_verify import plan, prism_proxy, report
 from contract_verify.calls import Caller, CallFailedError
-from contract_verify.cli import Options, Output
+from contract_verify.options import Options, Output
 
 
 def check_server(options: Options, token: str, out: Output) -> int:
@@ -24,12 +26,20 @@ def check_server(options: Options, token: str, out: Output) -> int:
         )
     else:
         out("Reads only (give --from and --to to check the sending operations too)")
+    unreachable = _unreachable(options.base_url, options.timeout)
+    if unreachable:
+        # Before Prism starts: through Prism, a server that is not there looks like answers.
+        out(f"Could not check {options.base_url}: {unreachable}", error=True)
+        return 2
     skip = prism_proxy.unavailable_reason() if options.prism else "--no-prism"
-    out(
-        f"Prism: skipped ({skip})"
-        if skip
-        else f"Prism: validating proxy {prism_proxy.PRISM_VERSION}"
-    )
+    if skip:
+        out(f"Prism: skipped ({skip})")
+    else:
+        out(
+            f"Prism: validating proxy {prism_proxy.PRISM_VERSION}, run with npx (it downloads "
+            "Prism on first use, unless run in the toolkit's repository after `npm ci`; "
+            "--no-prism checks without it)"
+        )
     try:
         with _through_prism(options.spec, options.base_url, enabled=skip is None) as send_to:
             caller = _run(send_to, token, options)
@@ -37,6 +47,22 @@ def check_server(options: Options, token: str, out: Output) -> int:
         out(f"Could not check {options.base_url}: {exc}", error=True)
         return 2
     return _report(caller, options, out, prism=skip is None)
+
+
+def _unreachable(base_url: str, timeout: float) -> str | None:
+    """Why nothing answers HTTP at `base_url`, or None when something does (any status)."""
+    try:
+        requests.get(base_url, timeout=timeout, allow_redirects=False)
+    except requests.RequestException as exc:
+        return f"{type(exc).__name__}: {_reason(exc)}"
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause's words (requests wraps urllib3's, which wraps the socket's)."""
+    while exc.__context__ is not None or exc.__cause__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return str(exc) or type(exc).__name__
 
 
 @contextmanager
@@ -91,10 +117,11 @@ def _report(caller: Caller, options: Options, out: Output, *, prism: bool) -> in
         "messages_sent": str(caller.messages_sent),
         "prism": "on" if prism else "skipped",
     }
-    report.junit(
-        rows, options.junit, name="aatrox-sms-verify", properties=properties, mask=out.mask
-    )
-    out(f"JUnit XML: {options.junit}")
+    if options.junit is not None:
+        report.junit(
+            rows, options.junit, name="aatrox-sms-verify", properties=properties, mask=out.mask
+        )
+        out(f"JUnit XML: {options.junit}")
     if distinct:
         out(f"NOT CONFORMANT: {len(distinct)} violations")
         return 1

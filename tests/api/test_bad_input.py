@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import yaml
 
+from mock_server.app import PUBLIC_SPEC as SPEC
 from tests.api.harness import ACME_1, DEV_A, PROBLEM_JSON, Mock
 
 SEND = "/api/v2/sms/send"
@@ -184,3 +186,12 @@ def test_a_media_type_in_capitals_is_json(mock: Mock) -> None:
     answer = mock.http.post(SEND, content=_json(), headers={"Content-Type": "Application/JSON"})
     assert answer.status_code == 200, answer.text
     assert [m["text"] for m in mock.stored()] == ["Hi"]
+
+
+def test_a_pattern_is_quoted_as_the_spec_writes_it(mock: Mock) -> None:
+    pattern = yaml.safe_load(SPEC.read_text())["components"]["schemas"]["PhoneNumber"]["pattern"]
+    response = mock.http.post(SEND, content=_json(to="0491570157"), headers=JSON)
+    assert response.status_code == 400, response.text
+    [error] = response.json()["errors"]
+    # Once escaped, as in the spec: `'^\+[1-9]…'`, not repr's `'^\\+[1-9]…'`.
+    assert error == {"field": "to", "message": f"'0491570157' does not match '{pattern}'"}

@@ -228,7 +228,11 @@ def test_the_page_reads_at_360_pixels_wide(browser: webdriver.Chrome, api: httpx
     assert overflow <= 0
 
 
-@pytest.mark.skipif(not SCREENSHOT, reason="INBOX_SCREENSHOT names no file to write")
+@pytest.mark.skipif(
+    not SCREENSHOT,
+    reason="retakes the README's screenshot: run `.venv/bin/nox -s inbox_screenshot` (it sets "
+    "INBOX_SCREENSHOT to the file to write)",
+)
 def test_screenshot_for_the_readme(browser: webdriver.Chrome, api: httpx.Client) -> None:
     wait_live(browser)
     send(api, "Your order #1042 has shipped and arrives Thursday.")

@@ -42,7 +42,11 @@ def test_default_config_is_the_product_spec_example() -> None:
     assert config.outcome_for("+61491570157") is Outcome.DELIVERED
 
 
-@pytest.mark.skipif(not PRODUCT.exists(), reason="the product spec is not beside this checkout")
+@pytest.mark.skipif(
+    not PRODUCT.exists(),
+    reason="compares the default config with the product spec's example: put PRODUCT.md at "
+    "shared/PRODUCT.md beside the repository's folder to run it",
+)
 def test_default_yaml_is_verbatim_from_the_product_spec() -> None:
     section = PRODUCT.read_text(encoding="utf-8").split("### Config file", 1)[1]
     block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)

@@ -52,16 +52,19 @@ def serve() -> Serve:
 def verify(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> Verify:
-    """`verify(url, *flags, send=True, prism=False)`: the command's exit status, output, JUnit."""
+    """`verify(url, *flags, send=True, prism=False, junit=True)`: the command's exit status,
+    output, JUnit (asked for with `--junit` unless junit=False)."""
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
 
-    def run(base_url: str, *flags: str, send: bool = True, prism: bool = False) -> Run:
-        junit = tmp_path / "reports" / "verify.xml"
-        argv = ["--base-url", base_url, "--junit", str(junit), *flags]
+    def run(
+        base_url: str, *flags: str, send: bool = True, prism: bool = False, junit: bool = True
+    ) -> Run:
+        report = tmp_path / "reports" / "verify.xml"
+        argv = ["--base-url", base_url, *(["--junit", str(report)] if junit else []), *flags]
         argv += ["--from", SENDER, "--to", RECIPIENT] if send else []
         argv += [] if prism else ["--no-prism"]
         status = main(argv)
         captured = capsys.readouterr()
-        return Run(status, captured.out + captured.err, junit)
+        return Run(status, captured.out + captured.err, report)
 
     return run

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from contextlib import nullcontext
 from pathlib import Path
 
 import httpx
@@ -172,3 +176,120 @@ def test_without_node_prism_is_skipped_and_the_output_says_why(
     prism = ET.parse(run.junit).getroot().find("properties/property[@name='prism']")
     assert prism is not None
     assert prism.get("value") == "skipped"
+
+
+def test_a_base_url_with_the_api_prefix_is_cut_back_saying_so(serve: Serve, verify: Verify) -> None:
+    # The mock's banner prints the URL with /api/v2/; pasted here it once meant /api/v2/api/v2/.
+    with serve(doubles.unchanged) as (url, _):
+        run = verify(url + "/api/v2/", send=False)
+    assert run.exit_status == 0, run.output
+    assert (
+        f"--base-url ends with /api/v2/, which every path of the contract already starts "
+        f"with: checking {url}\n"
+    ) in run.output
+    assert f"Checking {url} against" in run.output
+
+
+def test_an_unreachable_server_stops_it_before_prism_starts(
+    verify: Verify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prism_proxy, "unavailable_reason", lambda: None)  # as if node were here
+    started: list[str] = []
+    monkeypatch.setattr(prism_proxy, "proxy", lambda *args: started.append("prism"))
+    run = verify("http://127.0.0.1:9", send=False, prism=True)
+    assert run.exit_status == 2, run.output
+    assert "Could not check http://127.0.0.1:9: ConnectionError: " in run.output
+    assert "Connection refused" in run.output
+    assert started == []
+    assert "Prism:" not in run.output
+
+
+def test_it_says_when_npx_runs_prism_and_how_to_avoid_it(
+    serve: Serve, verify: Verify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prism_proxy, "unavailable_reason", lambda: None)
+    # Calls go straight to the server (the real proxy runs in the tests above).
+    monkeypatch.setattr(prism_proxy, "proxy", lambda spec, url: nullcontext(url))
+    with serve(doubles.unchanged) as (url, _):
+        run = verify(url, send=False, prism=True)
+    assert run.exit_status == 0, run.output
+    assert "run with npx (it downloads Prism on first use" in run.output
+    assert "run in the toolkit's repository after `npm ci`; --no-prism checks without it" in (
+        run.output
+    )
+
+
+def test_junit_is_written_only_where_asked(
+    serve: Serve, verify: Verify, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with serve(doubles.unchanged) as (url, _):
+        run = verify(url, send=False, junit=False)
+    assert run.exit_status == 0, run.output
+    assert "JUnit" not in run.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_missing_extra_hint_is_the_readmes_install_line(
+    verify: Verify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    run = verify("http://127.0.0.1:9", send=False)
+    assert run.exit_status == 2
+    hint = run.output.split("schemathesis is missing: ")[1].strip()
+    assert hint.startswith("pip install ")
+    assert hint in (ROOT / "README.md").read_text()
+
+
+def test_contract_verify_stands_alone() -> None:
+    # Its own imports only: no mock (and so no connexion), and no two of its modules import each
+    # other, directly or round a longer loop.
+    code = (
+        "import sys, contract_verify.cli, contract_verify.run; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mock_server', 'connexion'}))"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert imported.stdout.strip() == "[]", imported.stderr
+    graph = {
+        module.stem: {
+            node.module.removeprefix("contract_verify.")
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.ImportFrom)
+            and node.module is not None
+            and node.module.startswith("contract_verify.")
+        }
+        | {
+            alias.name
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.ImportFrom) and node.module == "contract_verify"
+            for alias in node.names
+        }
+        for module in (ROOT / "contract_verify").glob("*.py")
+    }
+
+    def reaches(start: str, goal: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(
+            step == goal or (step not in seen and reaches(step, goal, seen | {step}))
+            for step in graph.get(start, set())
+        )
+
+    assert graph["run"], "the import graph was read"
+    assert [module for module in graph if reaches(module, module)] == []
+
+
+def test_prism_as_locked_runs_on_the_node_the_readme_asks_for() -> None:
+    # npm warns (EBADENGINE) on every install when a package's `engines` refuses the running
+    # node: each Prism package of the lock must accept the oldest node package.json admits.
+    [oldest] = re.findall(
+        r"^>=(\d+)$", json.loads((ROOT / "package.json").read_text())["engines"]["node"]
+    )
+    lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    prisms = {name: entry for name, entry in lock.items() if "@stoplight/prism-" in name}
+    assert "node_modules/@stoplight/prism-cli" in prisms
+    for name, entry in prisms.items():
+        wanted = re.fullmatch(r">= ?(\d+)\.(\d+)\.(\d+)", entry["engines"]["node"])
+        assert wanted, (name, entry["engines"])
+        assert tuple(map(int, wanted.groups())) <= (int(oldest), 0, 0), (name, entry["engines"])
+    assert f"node and npm ({oldest}+)" in (ROOT / "README.md").read_text()

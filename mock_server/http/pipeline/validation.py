@@ -115,6 +115,9 @@ def _field_errors(error: ValidationError, prefix: str = "") -> list[tuple[str, s
     if not isinstance(error.instance, bool | int | float | type(None)):
         # jsonschema repeats the whole value (`'aaa…' is too long`): quote a prefix of it.
         message = message.replace(repr(error.instance), quoted(error.instance), 1)
+    if error.validator == "pattern":
+        # jsonschema quotes the pattern with repr, doubling each backslash: quote it as written.
+        message = message.replace(repr(error.validator_value), f"'{error.validator_value}'", 1)
     return [(_path(prefix, base), message)]
 
 

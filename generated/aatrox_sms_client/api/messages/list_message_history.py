@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -23,7 +23,12 @@ def _get_kwargs(
 
     params["limit"] = limit
 
-    params["cursor"] = cursor
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     json_since: str | Unset = UNSET
     if not isinstance(since, Unset):
@@ -88,7 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> Response[HistoryPage | Problem]:
@@ -102,7 +107,7 @@ def sync_detailed(
 
     Args:
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
         since (datetime.datetime | Unset):
         until (datetime.datetime | Unset):
 
@@ -132,7 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> HistoryPage | Problem | None:
@@ -146,7 +151,7 @@ def sync(
 
     Args:
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
         since (datetime.datetime | Unset):
         until (datetime.datetime | Unset):
 
@@ -171,7 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> Response[HistoryPage | Problem]:
@@ -185,7 +190,7 @@ async def asyncio_detailed(
 
     Args:
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
         since (datetime.datetime | Unset):
         until (datetime.datetime | Unset):
 
@@ -213,7 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> HistoryPage | Problem | None:
@@ -227,7 +232,7 @@ async def asyncio(
 
     Args:
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
         since (datetime.datetime | Unset):
         until (datetime.datetime | Unset):
 

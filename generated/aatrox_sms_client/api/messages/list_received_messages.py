@@ -15,7 +15,7 @@ def _get_kwargs(
     to: str,
     from_: str | Unset = UNSET,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,7 +26,12 @@ def _get_kwargs(
 
     params["limit"] = limit
 
-    params["cursor"] = cursor
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -88,7 +93,7 @@ def sync_detailed(
     to: str,
     from_: str | Unset = UNSET,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
 ) -> Response[MessagePage | Problem]:
     """Read the messages that reached a number
 
@@ -103,7 +108,7 @@ def sync_detailed(
         from_ (str | Unset): An E.164 phone number, `+` then 8 to 15 digits, no spaces. Example:
             +61491570156.
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,7 +138,7 @@ def sync(
     to: str,
     from_: str | Unset = UNSET,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
 ) -> MessagePage | Problem | None:
     """Read the messages that reached a number
 
@@ -148,7 +153,7 @@ def sync(
         from_ (str | Unset): An E.164 phone number, `+` then 8 to 15 digits, no spaces. Example:
             +61491570156.
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +178,7 @@ async def asyncio_detailed(
     to: str,
     from_: str | Unset = UNSET,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
 ) -> Response[MessagePage | Problem]:
     """Read the messages that reached a number
 
@@ -188,7 +193,7 @@ async def asyncio_detailed(
         from_ (str | Unset): An E.164 phone number, `+` then 8 to 15 digits, no spaces. Example:
             +61491570156.
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,7 +221,7 @@ async def asyncio(
     to: str,
     from_: str | Unset = UNSET,
     limit: int | Unset = 100,
-    cursor: str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
 ) -> MessagePage | Problem | None:
     """Read the messages that reached a number
 
@@ -231,7 +236,7 @@ async def asyncio(
         from_ (str | Unset): An E.164 phone number, `+` then 8 to 15 digits, no spaces. Example:
             +61491570156.
         limit (int | Unset):  Default: 100.
-        cursor (str | Unset):
+        cursor (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
