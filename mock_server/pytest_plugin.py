@@ -191,8 +191,14 @@ class AatroxMock:
         model; only those to `to` and from `from_` when given. Statuses are as of now."""
         package = _client_package()
         params = {key: value for key, value in (("to", to), ("from", from_)) if value is not None}
-        listed = self._call("GET", "/messages", params=params)
-        return [package.models.Message.from_dict(item) for item in listed["messages"]]
+        items: list[dict[str, Any]] = []
+        while True:  # the listing is paged: every page, so that nothing is left out
+            listed = self._call("GET", "/messages", params=params)
+            items += listed["messages"]
+            if listed.get("next_cursor") is None:
+                break
+            params["cursor"] = listed["next_cursor"]
+        return [package.models.Message.from_dict(item) for item in items]
 
     def wait_for_message(
         self, to: str | None = None, text_contains: str | None = None, timeout: float = 5.0

@@ -85,10 +85,15 @@ class Mock:
 
     def stored(self, **filters: str) -> list[dict[str, Any]]:
         """Every stored message of every account (control API), oldest first."""
-        answer = self.http.get("/_mock/messages", params=filters)
-        assert answer.status_code == 200, answer.text
-        messages: list[dict[str, Any]] = answer.json()["messages"]
-        return messages
+        messages: list[dict[str, Any]] = []
+        params = dict(filters)
+        while True:  # every page
+            answer = self.http.get("/_mock/messages", params=params)
+            assert answer.status_code == 200, answer.text
+            messages += answer.json()["messages"]
+            if answer.json()["next_cursor"] is None:
+                return messages
+            params["cursor"] = answer.json()["next_cursor"]
 
     def inbound(self, from_addr: str, to_addr: str, text: str = "Inbound") -> Message:
         body = {"from": from_addr, "to": to_addr, "text": text}
