@@ -10,7 +10,9 @@ const state = {
   account: "",
   query: "",
   selected: null, // the key of the conversation last picked in the list
-  loaded: new Map(), // conversation key -> its newest messages, oldest first
+  loaded: new Map(), // conversation key -> the messages shown, oldest first
+  older: new Map(), // conversation key -> the messages read with "Show older messages"
+  olderCursor: new Map(), // conversation key -> the cursor of the page before those shown
   threads: new Map(), // conversation key -> its <section>, kept so that typed replies survive
   refreshing: false,
   again: false,
@@ -217,7 +219,33 @@ async function loadThread(conversation) {
   const [number, peer] = conversation.key.split(" ");
   const params = new URLSearchParams({ number, peer, order: "newest", limit: String(THREAD_PAGE) });
   const answer = await call("GET", `/_mock/messages?${params}`);
-  if (answer) state.loaded.set(conversation.key, answer.messages.reverse());
+  if (!answer) return;
+  const newest = answer.messages.reverse();
+  const ids = new Set(newest.map((m) => m.id));
+  const older = (state.older.get(conversation.key) || []).filter((m) => !ids.has(m.id));
+  state.loaded.set(conversation.key, [...older, ...newest]);
+  if (!state.olderCursor.has(conversation.key)) state.olderCursor.set(conversation.key, answer.next_cursor);
+}
+
+// The page of messages before the oldest shown, on request ("Show older messages").
+async function loadOlder(key) {
+  const cursor = state.olderCursor.get(key);
+  if (!cursor) return;
+  const [number, peer] = key.split(" ");
+  const params = new URLSearchParams({ number, peer, order: "newest", limit: String(THREAD_PAGE), cursor });
+  const answer = await call("GET", `/_mock/messages?${params}`);
+  if (!answer) return;
+  const page = answer.messages.reverse();
+  state.older.set(key, [...page, ...(state.older.get(key) || [])]);
+  state.olderCursor.set(key, answer.next_cursor);
+  state.loaded.set(key, [...page, ...(state.loaded.get(key) || [])]);
+  await showThreads(new Set());
+}
+
+function forgetThread(key) {
+  state.loaded.delete(key);
+  state.older.delete(key);
+  state.olderCursor.delete(key);
 }
 
 // The threads of the conversations on show: each read again if it changed, is new on screen,
@@ -235,7 +263,7 @@ async function showThreads(changed) {
     if (!wanted.has(key)) {
       section.remove();
       state.threads.delete(key);
-      state.loaded.delete(key);
+      forgetThread(key);
     }
   }
   for (const conversation of picked) {
@@ -244,7 +272,14 @@ async function showThreads(changed) {
       section = threadSection(conversation);
       state.threads.set(conversation.key, section);
     }
-    section.querySelector(".messages").replaceChildren(...(state.loaded.get(conversation.key) || []).map(messageItem));
+    const list = section.querySelector(".messages");
+    let older = section.querySelector(".older");
+    if (!older) {
+      older = el("button", { type: "button", class: "older", onclick: () => loadOlder(conversation.key) }, "Show older messages");
+      list.before(older);
+    }
+    older.hidden = !state.olderCursor.get(conversation.key);
+    list.replaceChildren(...(state.loaded.get(conversation.key) || []).map(messageItem));
     threads.append(section); // in order of activity (append moves an existing node)
   }
 }
@@ -254,7 +289,7 @@ function forgetEverything() {
   state.newestSeq = 0;
   state.list = [];
   state.nextCursor = null;
-  state.loaded.clear();
+  for (const key of [...state.loaded.keys()]) forgetThread(key);
 }
 
 function conversationsPath(extra) {
