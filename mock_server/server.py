@@ -210,8 +210,7 @@ class MockControl:
         model; only those to `to` and from `from_` when given. Statuses are as of now."""
         package = _client_package()
         params = {key: value for key, value in (("to", to), ("from", from_)) if value is not None}
-        listed = self._call("GET", "/messages", params=params)
-        return [package.models.Message.from_dict(item) for item in listed["messages"]]
+        return [package.models.Message.from_dict(item) for item in self._every_message(params)]
 
     def wait_for_message(
         self, to: str | None = None, text_contains: str | None = None, timeout: float = 5.0
@@ -319,6 +318,18 @@ class MockControl:
         for client in self._clients:
             client.get_httpx_client().close()
         self._clients.clear()
+
+    def _every_message(self, params: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Every message `GET /_mock/messages` lists with `params`, as listed, every page of it
+        (the listing is paged, so that a large store is never read whole in one answer)."""
+        query = dict(params)
+        messages: list[dict[str, Any]] = []
+        while True:
+            listed = self._call("GET", "/messages", params=query)
+            messages += listed["messages"]
+            if listed.get("next_cursor") is None:
+                return messages
+            query["cursor"] = listed["next_cursor"]
 
     def _call(
         self, method: str, path: str, json: Any = None, params: Mapping[str, Any] | None = None

@@ -19,6 +19,7 @@ from mock_server.http.pipeline.faults import Faults, FaultSwitch
 from mock_server.sms.accounts import Account
 from mock_server.sms.control import ControlService
 from mock_server.sms.errors import FieldError, ValidationFailed
+from mock_server.sms.inbox_listings import MESSAGES_PAGE_MAX
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.service import MessageView, SmsService
 from mock_server.sms.views import Timeline
@@ -160,9 +161,29 @@ class ControlApi:
     def advance_clock(self, body: Json) -> Response:
         return ok({"now": self.control.advance_clock(float(body["seconds"]))})
 
-    def list_all_messages(self, from_: str | None = None, to: str | None = None) -> Response:
-        timelines = self.control.timelines(from_addr=from_, to_addr=to)
-        return ok({"messages": [timeline_json(t) for t in timelines]})
+    def list_all_messages(
+        self,
+        from_: str | None = None,
+        to: str | None = None,
+        number: str | None = None,
+        peer: str | None = None,
+        account: str | None = None,
+        order: str = "oldest",
+        limit: int = MESSAGES_PAGE_MAX,
+        cursor: str | None = None,
+    ) -> Response:
+        page = self.control.listings.messages(
+            limit=limit,
+            cursor=cursor,
+            from_addr=from_,
+            to_addr=to,
+            number=number,
+            peer=peer,
+            account=account,
+            newest_first=order == "newest",
+        )
+        messages = [timeline_json(t) for t in page.items]
+        return ok({"messages": messages, "next_cursor": page.next_cursor})
 
     def set_faults(self, body: Json) -> Response:
         return ok(_faults_json(self.faults.set(_faults(body))))

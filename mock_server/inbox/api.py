@@ -1,4 +1,4 @@
-"""The control API's calls for the inbox page: the request journal and the event stream.
+"""The control API's calls for the inbox page: conversations, the request journal, the events.
 
 Beside `handlers.ControlApi`, not inside it, because they need what only the HTTP layer has (the
 journal of calls, the cues of the event stream); the app factory's resolver asks both.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.responses import Response, StreamingResponse
 
-from mock_server.http.handlers import ok
+from mock_server.http.handlers import ok, timeline_json
 from mock_server.inbox import events
 from mock_server.inbox.events import Changes
 from mock_server.inbox.journal import RequestJournal
@@ -20,6 +20,30 @@ class InboxApi:
         self.control = control
         self.journal = journal
         self.changes = changes
+
+    def list_conversations(
+        self,
+        changed_after: int | None = None,
+        account: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Response:
+        page = self.control.listings.conversations(
+            limit=limit, cursor=cursor, changed_after=changed_after, account=account
+        )
+        conversations = [
+            {
+                "numbers": list(c.numbers),
+                "phone": c.phone,
+                "app": c.app,
+                "newest_seq": c.newest_seq,
+                "newest": timeline_json(c.newest),
+            }
+            for c in page.items
+        ]
+        return ok(
+            {"conversations": conversations, "next_cursor": page.next_cursor, "epoch": page.epoch}
+        )
 
     def list_requests(self, status: int | None = None, path: str | None = None) -> Response:
         entries = self.journal.entries(status=status, path=path)

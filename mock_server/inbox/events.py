@@ -8,7 +8,8 @@ transition of a message (with the real clock; a manual clock moves only through 
 which is a call). The page then reads the control API, as any client could.
 
 A stream ends after `LIFETIME_S`: the browser's EventSource reconnects at once (the `retry`
-field), and the page reloads everything on each connect, so nothing is missed. The bound keeps
+field), and on each connect the page reads what changed since the newest message it saw
+(`GET /_mock/conversations?changed_after=`), so nothing is missed. The bound keeps
 a stopping server from waiting on an open page (uvicorn waits for running responses), and no
 client holds a connection forever.
 

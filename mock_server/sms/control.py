@@ -1,6 +1,7 @@
 """The control API's use cases: what tests and demos do to the mock from outside the product.
 
-Inject an inbound message, list every stored message, move the manual clock, forget everything.
+Inject an inbound message, list every stored message (paged: `mock_server.sms.inbox_listings`),
+move the manual clock, forget everything.
 They act on the same store, clock, config and limits as the public API's `SmsService`, which is
 why they are built from it; they are no part of the product's API. Faults (a 500 or a delay on
 public calls) are an HTTP matter: `mock_server.http.pipeline.faults`.
@@ -12,17 +13,19 @@ from datetime import datetime
 
 from mock_server.sms.checks import check_number, check_text, raise_if
 from mock_server.sms.errors import FieldError, ValidationFailed
+from mock_server.sms.inbox_listings import InboxListings
 from mock_server.sms.instants import to_us
 from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.segments import segment
 from mock_server.sms.service import SmsService
-from mock_server.sms.store.base import NewMessage
+from mock_server.sms.store.base import NewMessage, StoredMessage
 from mock_server.sms.views import MessageView, Timeline, timeline, view
 
 
 class ControlService:
     def __init__(self, sms: SmsService) -> None:
         self._sms = sms
+        self.listings = InboxListings(sms)
 
     def inject_inbound(self, from_addr: str, to_addr: str, text: str) -> MessageView:
         """A message from outside arrives at `to_addr` now (status `received`)."""
@@ -68,8 +71,22 @@ class ControlService:
         (it moves only through `advance_clock`) or when every status is final."""
         if self._sms.config.clock != "real":
             return None
-        upcoming = (t.next_change for t in self.timelines() if t.next_change is not None)
-        return min(upcoming, default=None)
+        now_us, config = to_us(self._sms.clock.now()), self._sms.config
+        pending = [
+            timeline(m, now_us, config.lifecycle, config.disclaimers).next_change
+            for m in self._not_final(now_us)
+        ]
+        return min((change for change in pending if change is not None), default=None)
+
+    #: At most this many of the newest messages are looked at for their next status change.
+    _PENDING_MAX = 10_000
+
+    def _not_final(self, now_us: int) -> list[StoredMessage]:
+        """The messages young enough to change status yet (every status is final once
+        `delivered_after` has passed), not every message: a store holds millions."""
+        delivered_after_us = int(self._sms.config.lifecycle.delivered_after_s * 1_000_000)
+        since = now_us - delivered_after_us - 1
+        return self._sms.store.history(None, None, self._PENDING_MAX, since=since)
 
     def now(self) -> datetime:
         return self._sms.clock.now()
@@ -80,6 +97,7 @@ class ControlService:
         self._sms.store.reset()
         self._sms.clock.reset()
         self._sms.ids.reset()
+        self.listings.next_epoch()
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move a manual clock; a real one raises ClockNotAdjustableError (409)."""

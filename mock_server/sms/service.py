@@ -98,6 +98,11 @@ class SmsService:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @property
+    def cursors(self) -> Cursors:
+        """The cursors of every listing, the control API's too (one secret, one scheme)."""
+        return self._cursors
+
     # -- sending ----------------------------------------------------------------------------
 
     def send(

@@ -92,11 +92,8 @@ class Mock:
 
     def stored(self, **filters: str) -> list[dict[str, Any]]:
         """Every stored message of every account (control API), oldest first, as listed (with
-        the inbox page's fields, which the product's `messages()` leaves out)."""
-        messages: list[dict[str, Any]] = self.control._call("GET", "/messages", params=filters)[
-            "messages"
-        ]
-        return messages
+        the inbox page's fields, which the product's `messages()` leaves out), every page."""
+        return self.control._every_message(filters)
 
     def inbound(self, from_addr: str, to_addr: str, text: str = "Inbound") -> Message:
         return self.control.inbound(from_addr, to_addr, text)

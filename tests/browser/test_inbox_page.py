@@ -265,3 +265,21 @@ def test_the_search_keeps_the_conversations_that_match(
     search.send_keys(Keys.CONTROL, "a")  # a modifier stays down to the end of one send_keys
     search.send_keys(Keys.BACKSPACE, "0159")
     wait_for_texts(browser, "#threads .thread .phone", ["+61491570159"])
+
+
+def test_a_long_conversation_shows_its_newest_messages_then_older_ones_on_request(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    sent = [send(api, f"Update {n}")["id"] for n in range(35)]
+    css = "#threads .thread .message"
+    wait_for(browser, f'[data-message-id="{sent[-1]}"]')
+    shown = read(browser, css, lambda _: browser.find_elements(By.CSS_SELECTOR, css))
+    assert len(shown) == 30  # inbox.js: THREAD_PAGE, the newest of them
+    assert browser.find_elements(By.CSS_SELECTOR, f'[data-message-id="{sent[0]}"]') == []
+
+    read(browser, "#threads .thread .older", lambda older: older.click())
+    wait_for(browser, f'[data-message-id="{sent[0]}"]')
+    ids = [e.get_attribute("data-message-id") for e in browser.find_elements(By.CSS_SELECTOR, css)]
+    assert ids == sent
+    assert not browser.find_element(By.CSS_SELECTOR, "#threads .thread .older").is_displayed()

@@ -33,6 +33,23 @@ def test_the_client_sends_and_messages_lists_what_was_sent(aatrox_mock: AatroxMo
     assert aatrox_mock.messages(from_=CUSTOMER) == []
 
 
+def test_messages_reads_every_page_of_the_listing(aatrox_mock: AatroxMock) -> None:
+    # The control listing answers at most 1000 a page: 1001 messages take two pages.
+    recipients = [f"+6140{n:07d}" for n in range(1000)]
+    bulk = httpx.post(
+        aatrox_mock.base_url + "/api/v2/sms/send/bulk",
+        json={"from": SHOP, "to": recipients, "text": "Sale today"},
+        headers={"Authorization": f"Bearer {aatrox_mock.token}"},
+        timeout=30,
+    )
+    assert bulk.status_code == 200, bulk.text
+    last = _send(aatrox_mock, "The last one")
+    assert isinstance(last, Message)
+    stored = aatrox_mock.messages()
+    assert [m.to_addr for m in stored] == [*recipients, CUSTOMER]
+    assert stored[-1].id == last.id
+
+
 def test_each_test_starts_with_no_messages(aatrox_mock: AatroxMock) -> None:
     # Runs after the test above (file order): its message is gone.
     assert aatrox_mock.messages() == []

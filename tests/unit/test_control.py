@@ -8,7 +8,7 @@ import pytest
 
 from mock_server.sms.accounts import Account
 from mock_server.sms.clock import ClockNotAdjustableError, ManualClock, RealClock
-from mock_server.sms.config import Config
+from mock_server.sms.config import DEFAULT_CONFIG_YAML, Config, load_config
 from mock_server.sms.control import ControlService
 from mock_server.sms.lifecycle import Status
 from mock_server.sms.limits import Limits
@@ -74,3 +74,25 @@ def test_a_real_clock_cannot_be_advanced(
     control = ControlService(SmsService(config, store, RealClock(), limits=limits))
     with pytest.raises(ClockNotAdjustableError):
         control.advance_clock(1)
+
+
+def test_the_next_status_change_reads_only_messages_young_enough_to_change(
+    store: MessageStore, clock: ManualClock, limits: Limits
+) -> None:
+    # The real-clock config (next_status_change answers None on a manual one), read from a
+    # clock this test moves.
+    service = SmsService(load_config(DEFAULT_CONFIG_YAML), store, clock, limits=limits)
+    control = ControlService(service)
+    dev = service.config.accounts.authenticate("dev-token")
+    assert dev is not None
+    old = service.send(dev, "+61491570156", "+61491570157", "Old")
+    clock.advance(5)  # delivered: final
+    assert control.next_status_change() is None
+    young = service.send(dev, "+61491570156", "+61491570158", "Young")
+    lifecycle = service.config.lifecycle
+    assert control.next_status_change() == young.created_at + lifecycle.sent_after
+    clock.advance(lifecycle.sent_after_s)
+    assert control.next_status_change() == young.created_at + lifecycle.delivered_after
+    clock.advance(lifecycle.delivered_after_s)
+    assert control.next_status_change() is None
+    assert old.created_at < young.created_at

@@ -256,7 +256,7 @@ def test_a_version_1_file_opens_without_its_stored_visibility(tmp_path: Path) ->
     reopened.close()
     with contextlib.closing(sqlite3.connect(path)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert "visibility" not in tables
     reopened = SqliteStore(path)
     try:

@@ -3,9 +3,19 @@
 "use strict";
 
 const state = {
-  messages: [],
-  threads: new Map(), // conversation key -> its <section>, kept so that typed replies survive
+  list: [], // the conversations read so far, newest first
+  nextCursor: null, // of the list's next page; null when all are read
+  newestSeq: 0, // the highest seq seen: what changed after it is read after a cue
+  epoch: null, // changes at each reset; null: read everything
+  account: "",
   query: "",
+  selected: null, // the key of the conversation last picked in the list
+  loaded: new Map(), // conversation key -> the messages shown, oldest first
+  older: new Map(), // conversation key -> the messages read with "Show older messages"
+  olderCursor: new Map(), // conversation key -> the cursor of the page before those shown
+  threads: new Map(), // conversation key -> its <section>, kept so that typed replies survive
+  refreshing: false,
+  again: false,
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -108,35 +118,24 @@ function isolated(text, keepNewlines = false) {
 
 // -- conversations ----------------------------------------------------------------------------
 
-// A conversation is a phone and the app's number it talks to, whichever way a message went.
-function ends(message) {
-  return message.direction === "outbound"
-    ? { phone: message.to_addr, app: message.from_addr }
-    : { phone: message.from_addr, app: message.to_addr };
-}
+// The page never reads every message: the conversation list comes a page at a time, newest
+// first (GET /_mock/conversations), and after a cue only the conversations that changed since
+// the newest seq seen (changed_after). Only THREADS_SHOWN conversations show their messages
+// (the newest THREAD_PAGE of each), read when they are shown, changed, or not yet final.
+const LIST_PAGE = 50;
+const THREADS_SHOWN = 5;
+const THREAD_PAGE = 30;
+const FINAL = new Set(["delivered", "undelivered", "failed", "received"]);
 
-function conversations(messages) {
-  const byKey = new Map();
-  for (const message of messages) {
-    const { phone, app } = ends(message);
-    const key = `${phone} ${app}`;
-    if (!byKey.has(key)) byKey.set(key, { key, phone, app, messages: [] });
-    byKey.get(key).messages.push(message);
-  }
-  // Most recent activity first; messages inside a thread stay oldest first, like a phone.
-  return [...byKey.values()].sort((a, b) =>
-    a.messages.at(-1).created_at < b.messages.at(-1).created_at ? 1 : -1,
-  );
+// A conversation is a pair of numbers; `phone` and `app` come from its newest message.
+function conversationOf(listed) {
+  return { key: listed.numbers.join(" "), phone: listed.phone, app: listed.app, newest: listed.newest, seq: listed.newest_seq };
 }
 
 function matches(conversation, query) {
   if (!query) return true;
   const q = query.toLowerCase();
-  return (
-    conversation.phone.includes(q) ||
-    conversation.app.includes(q) ||
-    conversation.messages.some((m) => m.text.toLowerCase().includes(q))
-  );
+  return conversation.phone.includes(q) || conversation.app.includes(q) || conversation.newest.text.toLowerCase().includes(q);
 }
 
 function anchor(key) {
@@ -229,48 +228,179 @@ function threadSection(conversation) {
   return section;
 }
 
-function render() {
-  const all = conversations(state.messages);
-  const shown = all.filter((c) => matches(c, state.query));
-  $("#empty").hidden = all.length > 0;
-
-  const list = $("#conversations");
-  list.replaceChildren(
-    ...shown.map((c) => {
-      const last = c.messages.at(-1);
-      return el(
-        "li",
-        {},
-        el("a", { href: `#${anchor(c.key)}` }, el("strong", {}, isolated(c.phone)), el("span", { class: "muted" }, " ↔ ", isolated(c.app)), el("span", { class: "preview" }, isolated(last.text))),
-      );
-    }),
+function listItem(c) {
+  return el(
+    "li",
+    { dataset: { key: c.key } },
+    el(
+      "a",
+      {
+        href: `#${anchor(c.key)}`,
+        onclick: () => {
+          state.selected = c.key;
+          showThreads(new Set());
+        },
+      },
+      el("strong", {}, isolated(c.phone)),
+      el("span", { class: "muted" }, " ↔ ", isolated(c.app)),
+      el("span", { class: "preview" }, isolated(c.newest.text)),
+    ),
   );
+}
 
+function shownConversations() {
+  const shown = state.list.filter((c) => matches(c, state.query));
+  const picked = shown.slice(0, THREADS_SHOWN);
+  const selected = state.list.find((c) => c.key === state.selected);
+  if (selected && !picked.includes(selected)) picked.unshift(selected);
+  return { shown, picked };
+}
+
+function renderList() {
+  const { shown } = shownConversations();
+  $("#empty").hidden = state.list.length > 0;
+  $("#conversations").replaceChildren(...shown.map(listItem));
+  $("#more-conversations").hidden = state.nextCursor === null;
+  const names = new Set(state.list.map((c) => c.newest.account).filter((name) => name));
+  $("#account-names").replaceChildren(...[...names].sort().map((name) => el("option", { value: name })));
+}
+
+// Reads the newest messages of one conversation (both ways between its two numbers).
+async function loadThread(conversation) {
+  const [number, peer] = conversation.key.split(" ");
+  const params = new URLSearchParams({ number, peer, order: "newest", limit: String(THREAD_PAGE) });
+  const answer = await call("GET", `/_mock/messages?${params}`);
+  if (!answer) return;
+  const newest = answer.messages.reverse();
+  const ids = new Set(newest.map((m) => m.id));
+  const older = (state.older.get(conversation.key) || []).filter((m) => !ids.has(m.id));
+  state.loaded.set(conversation.key, [...older, ...newest]);
+  // Until older pages were read, where they start is the newest page's own next_cursor: a
+  // thread first read with few messages may have more than a page of them now.
+  if (!state.older.has(conversation.key)) state.olderCursor.set(conversation.key, answer.next_cursor);
+}
+
+// The page of messages before the oldest shown, on request ("Show older messages").
+async function loadOlder(key) {
+  const cursor = state.olderCursor.get(key);
+  if (!cursor) return;
+  const [number, peer] = key.split(" ");
+  const params = new URLSearchParams({ number, peer, order: "newest", limit: String(THREAD_PAGE), cursor });
+  const answer = await call("GET", `/_mock/messages?${params}`);
+  if (!answer) return;
+  const page = answer.messages.reverse();
+  state.older.set(key, [...page, ...(state.older.get(key) || [])]);
+  state.olderCursor.set(key, answer.next_cursor);
+  state.loaded.set(key, [...page, ...(state.loaded.get(key) || [])]);
+  await showThreads(new Set());
+}
+
+function forgetThread(key) {
+  state.loaded.delete(key);
+  state.older.delete(key);
+  state.olderCursor.delete(key);
+}
+
+// The threads of the conversations on show: each read again if it changed, is new on screen,
+// or has a message whose status may still change.
+async function showThreads(changed) {
+  const { picked } = shownConversations();
+  const stale = picked.filter((c) => {
+    const messages = state.loaded.get(c.key);
+    return !messages || changed.has(c.key) || messages.some((m) => !FINAL.has(m.status));
+  });
+  await Promise.all(stale.map(loadThread));
   const threads = $("#threads");
-  const wanted = new Set(shown.map((c) => c.key));
+  const wanted = new Set(picked.map((c) => c.key));
   for (const [key, section] of state.threads) {
     if (!wanted.has(key)) {
       section.remove();
-      if (!all.some((c) => c.key === key)) state.threads.delete(key);
+      state.threads.delete(key);
+      forgetThread(key);
     }
   }
-  for (const conversation of shown) {
+  for (const conversation of picked) {
     let section = state.threads.get(conversation.key);
     if (!section) {
       section = threadSection(conversation);
       state.threads.set(conversation.key, section);
     }
-    section.querySelector(".messages").replaceChildren(...conversation.messages.map(messageItem));
+    const list = section.querySelector(".messages");
+    let older = section.querySelector(".older");
+    if (!older) {
+      older = el("button", { type: "button", class: "older", onclick: () => loadOlder(conversation.key) }, "Show older messages");
+      list.before(older);
+    }
+    older.hidden = !state.olderCursor.get(conversation.key);
+    list.replaceChildren(...(state.loaded.get(conversation.key) || []).map(messageItem));
     threads.append(section); // in order of activity (append moves an existing node)
   }
 }
 
-async function loadMessages() {
-  const answer = await call("GET", "/_mock/messages");
-  if (answer) {
-    state.messages = answer.messages;
-    render();
+function forgetEverything() {
+  state.epoch = null;
+  state.newestSeq = 0;
+  state.list = [];
+  state.nextCursor = null;
+  for (const key of [...state.loaded.keys()]) forgetThread(key);
+}
+
+function conversationsPath(extra) {
+  const params = new URLSearchParams({ limit: String(LIST_PAGE), ...extra });
+  if (state.account) params.set("account", state.account);
+  return `/_mock/conversations?${params}`;
+}
+
+// One refresh: what changed since the newest seq seen, or everything after a reset (a new
+// epoch) or when more changed than one page holds.
+async function refreshOnce() {
+  const full = state.epoch === null;
+  const answer = await call("GET", conversationsPath(full ? {} : { changed_after: String(state.newestSeq) }));
+  if (!answer) return;
+  if (!full && (answer.epoch !== state.epoch || answer.next_cursor !== null)) {
+    forgetEverything();
+    await refreshOnce();
+    return;
   }
+  const changed = answer.conversations.map(conversationOf);
+  const keys = new Set(changed.map((c) => c.key));
+  if (full) {
+    state.list = changed;
+    state.nextCursor = answer.next_cursor;
+  } else {
+    state.list = [...changed, ...state.list.filter((c) => !keys.has(c.key))];
+  }
+  state.epoch = answer.epoch;
+  for (const c of changed) state.newestSeq = Math.max(state.newestSeq, c.seq);
+  renderList();
+  await showThreads(keys);
+}
+
+// Cues that come while a refresh runs make one more refresh after it, not one each.
+async function refresh() {
+  if (state.refreshing) {
+    state.again = true;
+    return;
+  }
+  state.refreshing = true;
+  try {
+    do {
+      state.again = false;
+      await refreshOnce();
+    } while (state.again);
+  } finally {
+    state.refreshing = false;
+  }
+}
+
+async function moreConversations() {
+  if (state.nextCursor === null) return;
+  const answer = await call("GET", conversationsPath({ cursor: state.nextCursor }));
+  if (!answer) return;
+  const known = new Set(state.list.map((c) => c.key));
+  state.list.push(...answer.conversations.map(conversationOf).filter((c) => !known.has(c.key)));
+  state.nextCursor = answer.next_cursor;
+  renderList();
 }
 
 // -- the request journal ----------------------------------------------------------------------
@@ -330,7 +460,7 @@ function connect() {
     live.dataset.state = "reconnecting";
     live.textContent = "reconnecting…";
   });
-  events.addEventListener("messages", loadMessages);
+  events.addEventListener("messages", refresh);
   events.addEventListener("requests", loadRequests);
 }
 
@@ -371,8 +501,15 @@ function wire() {
   $("#reset").addEventListener("click", () => call("POST", "/_mock/reset"));
   $("#search").addEventListener("input", (event) => {
     state.query = event.target.value.trim();
-    render();
+    renderList();
+    showThreads(new Set());
   });
+  $("#account-filter").addEventListener("change", (event) => {
+    state.account = event.target.value.trim();
+    forgetEverything();
+    refresh();
+  });
+  $("#more-conversations").addEventListener("click", moreConversations);
   $("#journal-form").addEventListener("submit", (event) => {
     event.preventDefault();
     loadRequests();

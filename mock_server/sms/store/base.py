@@ -71,6 +71,29 @@ class Viewer:
     numbers: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    """Which messages a listing keeps; every field given must hold (None: any).
+
+    `number`: sent from or to it. `peer` (only with `number`): only those between `number` and
+    `peer`, either way, which is one conversation. `viewer`: what that account may see (it sent
+    it, or it was sent to one of its numbers), as in `MessageStore.history`.
+    """
+
+    from_addr: str | None = None
+    to_addr: str | None = None
+    number: str | None = None
+    peer: str | None = None
+    viewer: Viewer | None = None
+
+
+def conversation_of(message: StoredMessage) -> tuple[str, str]:
+    """The conversation a message belongs to: its two numbers, the lower first (so a reply is
+    in the same conversation as what it answers)."""
+    a, b = message.from_addr, message.to_addr
+    return (a, b) if a <= b else (b, a)
+
+
 class MessageStore(StateStore, Protocol):
     """Messages, their indexes, and the shared control state.
 
@@ -116,6 +139,44 @@ class MessageStore(StateStore, Protocol):
         `since <= created_at < until`, each once. `viewer=None` means every message (an account
         owning `"*"`), read from the global order. Answered from indexes (by sender account and
         by recipient, in seq order) merged, never by a scan of other accounts' messages."""
+        ...
+
+    def select(
+        self,
+        which: MessageFilter,
+        limit: int,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        newest_first: bool = False,
+    ) -> list[StoredMessage]:
+        """Up to `limit` messages that `which` keeps, with `after_seq < seq < before_seq` (None:
+        no bound), in seq order, or newest (highest seq) first if `newest_first`; each once.
+
+        Answered from indexes in seq order (by sender and recipient, by sender, by recipient, by
+        sending account, or the global order), one ordered and limited read per alternative
+        (`number`: from it, to it; `viewer`: its account, each of its numbers) merged; the
+        filters no index serves are checked on the rows read. Never a scan of every message
+        for a page of a selective filter.
+        """
+        ...
+
+    def conversations(
+        self,
+        limit: int,
+        before_seq: int | None = None,
+        after_seq: int | None = None,
+        numbers: frozenset[str] | None = None,
+    ) -> list[StoredMessage]:
+        """The newest message of each conversation (`conversation_of`), newest first, up to
+        `limit`: those whose newest message has `after_seq < seq < before_seq` (None: no
+        bound). `before_seq` pages on (the seq of the last one of the previous page);
+        `after_seq` asks what changed since a listing whose newest seq it was. `numbers`: only
+        conversations with one of them at either end.
+
+        Kept as an index updated by `add` (conversation -> its newest seq, ordered by that seq)
+        and emptied by `reset`, so a page reads `limit` rows (plus, with `numbers`, those of
+        other numbers it skips), never every message.
+        """
         ...
 
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:

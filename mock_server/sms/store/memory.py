@@ -20,11 +20,17 @@ from mock_server.sms.instants import to_us
 from mock_server.sms.store.base import (
     DuplicateMessageIdError,
     InboxPosition,
+    MessageFilter,
     NewMessage,
     Now,
     StoredMessage,
     Viewer,
+    conversation_of,
 )
+from mock_server.sms.store.filters import FROM, SENDER, TO, Branch, branches, holds
+
+#: Conversations: past this many stale entries (and more than live ones) the log is rebuilt.
+_MIN_COMPACTION = 1024
 
 
 def _inbox_key(message: StoredMessage) -> tuple[int, int]:
@@ -80,6 +86,29 @@ def _merged(lists: Iterable[list[StoredMessage]], limit: int) -> list[StoredMess
     return list({message.seq: message for message in ordered}.values())[:limit]
 
 
+def _read(
+    listed: list[StoredMessage],
+    branch: Branch,
+    limit: int,
+    after_seq: int | None,
+    before_seq: int | None,
+    newest_first: bool,
+) -> list[StoredMessage]:
+    """Up to `limit` of a list in seq order that `branch` keeps, in the bounds, from the end
+    `newest_first` says."""
+    start = 0 if after_seq is None else bisect_right(listed, after_seq, key=_seq)
+    end = len(listed) if before_seq is None else bisect_left(listed, before_seq, key=_seq)
+    order = range(end - 1, start - 1, -1) if newest_first else range(start, end)
+    found: list[StoredMessage] = []
+    for index in order:
+        message = listed[index]
+        if holds(branch, message):
+            found.append(message)
+            if len(found) == limit:
+                break
+    return found
+
+
 class MemoryStore:
     """A `MessageStore` in memory; safe to share between threads (one re-entrant lock)."""
 
@@ -96,6 +125,14 @@ class MemoryStore:
         # History indexes, each in seq order: by sending account, and by recipient.
         self._sent_by: dict[str, list[StoredMessage]] = {}
         self._sent_to: dict[str, list[StoredMessage]] = {}
+        # Listing indexes, each in seq order: by sending number, and by (from, to).
+        self._sent_from: dict[str, list[StoredMessage]] = {}
+        self._pairs: dict[tuple[str, str], list[StoredMessage]] = {}
+        # Conversations: each one's newest message, and a log in seq order of messages that
+        # were a conversation's newest when stored; an entry is stale once its conversation has
+        # a newer one (skipped when read; the log is rebuilt when stale entries dominate).
+        self._newest: dict[tuple[str, str], StoredMessage] = {}
+        self._conversation_log: list[StoredMessage] = []
 
     # -- control state ----------------------------------------------------------------------
 
@@ -159,6 +196,15 @@ class MemoryStore:
         if sender is not None:
             self._sent_by.setdefault(sender, []).append(message)
         self._sent_to.setdefault(message.to_addr, []).append(message)
+        self._sent_from.setdefault(message.from_addr, []).append(message)
+        self._pairs.setdefault((message.from_addr, message.to_addr), []).append(message)
+        self._newest[conversation_of(message)] = message
+        self._conversation_log.append(message)
+        if len(self._conversation_log) > 2 * len(self._newest) + _MIN_COMPACTION:
+            newest = self._newest
+            self._conversation_log = [
+                m for m in self._conversation_log if newest[conversation_of(m)] is m
+            ]
         return message
 
     def get(self, id: str) -> StoredMessage | None:
@@ -201,6 +247,62 @@ class MemoryStore:
             pages = [_window(listed, after_seq, limit, since, until) for listed in indexes]
             return pages[0] if len(pages) == 1 else _merged(pages, limit)
 
+    def _index(self, branch: Branch) -> list[StoredMessage]:
+        """The list in seq order that holds every message `branch` may keep, the shortest known."""
+        from_addr, to_addr, sender = branch.get(FROM), branch.get(TO), branch.get(SENDER)
+        if isinstance(from_addr, str) and isinstance(to_addr, str):
+            return self._pairs.get((from_addr, to_addr), [])
+        if isinstance(from_addr, str):
+            return self._sent_from.get(from_addr, [])
+        if isinstance(to_addr, str):
+            return self._sent_to.get(to_addr, [])
+        if isinstance(sender, str):
+            return self._sent_by.get(sender, [])
+        return self._all
+
+    def select(
+        self,
+        which: MessageFilter,
+        limit: int,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        newest_first: bool = False,
+    ) -> list[StoredMessage]:
+        with self._lock:
+            pages = [
+                _read(self._index(b), b, limit, after_seq, before_seq, newest_first)
+                for b in branches(which)
+            ]
+        if len(pages) == 1:
+            return pages[0]
+        ordered = sorted(chain.from_iterable(pages), key=_SEQ, reverse=newest_first)
+        return list({message.seq: message for message in ordered}.values())[:limit]
+
+    def conversations(
+        self,
+        limit: int,
+        before_seq: int | None = None,
+        after_seq: int | None = None,
+        numbers: frozenset[str] | None = None,
+    ) -> list[StoredMessage]:
+        found: list[StoredMessage] = []
+        with self._lock:
+            log, newest = self._conversation_log, self._newest
+            start = 0 if after_seq is None else bisect_right(log, after_seq, key=_seq)
+            end = len(log) if before_seq is None else bisect_left(log, before_seq, key=_seq)
+            for index in range(end - 1, start - 1, -1):
+                message = log[index]
+                if newest[conversation_of(message)] is not message:
+                    continue
+                if numbers is not None and not (
+                    message.from_addr in numbers or message.to_addr in numbers
+                ):
+                    continue
+                found.append(message)
+                if len(found) == limit:
+                    break
+        return found
+
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
         with self._lock:
             return [
@@ -222,6 +324,10 @@ class MemoryStore:
             self._inboxes_from = {}
             self._sent_by = {}
             self._sent_to = {}
+            self._sent_from = {}
+            self._pairs = {}
+            self._newest = {}
+            self._conversation_log = []
 
     def close(self) -> None:
         """Nothing to release."""

@@ -20,7 +20,10 @@ seq)` and `(to_addr, from_addr, arrival_at, seq)` for inboxes, `created_at` for 
 bounds, and `(sender_account, seq)` and `(to_addr, seq)` for histories: an account's history
 merges what it sent with what was sent to each number it owns under the config in force, so
 nothing about who may see a message is stored (schema version 1 stored it; opening such a file
-drops that table).
+drops that table). Version 3 adds `(from_addr, seq)` and `(from_addr, to_addr, seq)` for the
+control API's filtered listings, and a `conversations` table (each pair of numbers and its
+newest seq, indexed by that seq) kept by `add` for the inbox page; opening a version 1 or 2 file
+fills it from the messages.
 """
 
 from __future__ import annotations
@@ -40,13 +43,16 @@ from mock_server.sms.segments import Encoding
 from mock_server.sms.store.base import (
     DuplicateMessageIdError,
     InboxPosition,
+    MessageFilter,
     NewMessage,
     Now,
     StoredMessage,
     Viewer,
+    conversation_of,
 )
+from mock_server.sms.store.filters import TO_IN, branches
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS messages (
@@ -71,6 +77,16 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS messages_sent_to ON messages (to_addr, seq)",
     # Version 1 stored who could see each message, fixed at write time.
     "DROP TABLE IF EXISTS visibility",
+    # Version 3: the listings' indexes, and each conversation's newest seq (see `conversations`).
+    "CREATE INDEX IF NOT EXISTS messages_sent_from ON messages (from_addr, seq)",
+    "CREATE INDEX IF NOT EXISTS messages_pair ON messages (from_addr, to_addr, seq)",
+    """CREATE TABLE IF NOT EXISTS conversations (
+        a TEXT NOT NULL,  -- the lower of the two numbers
+        b TEXT NOT NULL,
+        newest_seq INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS conversations_newest ON conversations (newest_seq)",
     """CREATE TABLE IF NOT EXISTS state (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -159,10 +175,16 @@ class SqliteStore:
         self._opened_lock = threading.Lock()
         with self._write() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, 1, SCHEMA_VERSION):
+            if version not in (0, 1, 2, SCHEMA_VERSION):
                 raise RuntimeError(f"{self._path}: unknown schema version {version}")
             for statement in _SCHEMA:
                 conn.execute(statement)
+            if version in (1, 2):  # messages stored before the conversations table existed
+                conn.execute(
+                    "INSERT OR REPLACE INTO conversations (a, b, newest_seq)"
+                    " SELECT min(from_addr, to_addr), max(from_addr, to_addr), max(seq)"
+                    " FROM messages GROUP BY 1, 2"
+                )
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- connections and transactions -------------------------------------------------------
@@ -260,7 +282,13 @@ class SqliteStore:
         )
         seq = cursor.lastrowid
         assert seq is not None
-        return _message((seq, *values))
+        message = _message((seq, *values))
+        conn.execute(
+            "INSERT INTO conversations (a, b, newest_seq) VALUES (?, ?, ?)"
+            " ON CONFLICT (a, b) DO UPDATE SET newest_seq = excluded.newest_seq",
+            (*conversation_of(message), seq),
+        )
+        return message
 
     def get(self, id: str) -> StoredMessage | None:
         row = (
@@ -330,6 +358,64 @@ class SqliteStore:
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
         return [_message(row) for row in rows]
 
+    def select(
+        self,
+        which: MessageFilter,
+        limit: int,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        newest_first: bool = False,
+    ) -> list[StoredMessage]:
+        order = "DESC" if newest_first else ""
+        bounds = "seq > ? AND seq < ?"
+        bound_args: list[object] = [after_seq or 0, _END if before_seq is None else before_seq]
+        selects: list[str] = []
+        args: list[object] = []
+        for branch in branches(which, _MAX_MERGED_NUMBERS):
+            where = [bounds]
+            branch_args = [*bound_args]
+            for column, value in branch.items():
+                if column == TO_IN:
+                    where.append(f"to_addr IN ({', '.join('?' * len(value))})")
+                    branch_args += sorted(value)
+                else:
+                    where.append(f"{column} = ?")
+                    branch_args.append(value)
+            selects.append(
+                f"SELECT seq FROM (SELECT seq FROM messages WHERE {' AND '.join(where)}"
+                f" ORDER BY seq {order} LIMIT ?)"
+            )
+            args += [*branch_args, limit]
+        if not selects:
+            return []
+        sql = (
+            f"SELECT {_COLUMNS} FROM messages WHERE seq IN ({' UNION ALL '.join(selects)})"
+            f" ORDER BY seq {order} LIMIT ?"
+        )
+        rows = self._conn().execute(sql, (*args, limit)).fetchall()
+        return [_message(row) for row in rows]
+
+    def conversations(
+        self,
+        limit: int,
+        before_seq: int | None = None,
+        after_seq: int | None = None,
+        numbers: frozenset[str] | None = None,
+    ) -> list[StoredMessage]:
+        where = ["c.newest_seq > ?", "c.newest_seq < ?"]
+        args: list[object] = [after_seq or 0, _END if before_seq is None else before_seq]
+        if numbers is not None:
+            marks = ", ".join("?" * len(numbers))
+            where.append(f"(c.a IN ({marks}) OR c.b IN ({marks}))")
+            args += [*sorted(numbers), *sorted(numbers)]
+        prefixed = ", ".join(f"m.{column}" for column in _COLUMNS.split(", "))
+        sql = (
+            f"SELECT {prefixed} FROM conversations AS c JOIN messages AS m ON m.seq = c.newest_seq"
+            f" WHERE {' AND '.join(where)} ORDER BY c.newest_seq DESC LIMIT ?"
+        )
+        rows = self._conn().execute(sql, (*args, limit)).fetchall()
+        return [_message(row) for row in rows]
+
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
         where = ["1"]
         args: list[str] = []
@@ -349,6 +435,7 @@ class SqliteStore:
     def reset(self) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM messages")
+            conn.execute("DELETE FROM conversations")
 
     def close(self) -> None:
         """Close every thread's connection; the store reopens lazily if used again."""
