@@ -16,6 +16,7 @@ from connexion.resolver import Resolver
 from connexion.spec import Specification
 
 from mock_server.http import errors
+from mock_server.http.accounts_api import AccountsApi
 from mock_server.http.auth import account_name, bearer_handler, token_check
 from mock_server.http.events import REQUESTS, ChangeCueMiddleware, Changes
 from mock_server.http.fast_path import FastPath
@@ -40,6 +41,7 @@ from mock_server.sms.config import Config, default_config
 from mock_server.sms.control import ControlService
 from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
+from mock_server.sms.registry import AccountRegistry
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
@@ -172,10 +174,12 @@ def create_app(
     )
     faults = FaultSwitch(store)
     journal, changes = RequestJournal(journal_size), Changes()
+    # The live accounts and tokens (made and revoked at run time), shared through the store.
+    accounts = AccountRegistry(config.accounts, store)
 
     app = AsyncApp(
         __name__,
-        security_map={"bearer": bearer_handler(config.accounts)},
+        security_map={"bearer": bearer_handler(accounts)},
         validator_map=validator_map(),
         middlewares=middlewares(),
     )
@@ -188,13 +192,16 @@ def create_app(
     public = _by_operation_id(PublicApi(service))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
     control_spec = load_control_spec(public_spec)
-    control = ControlService(service)
+    control = ControlService(service, accounts)
     app.add_api(
         control_spec,
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
-                ControlApi(control, faults), InboxApi(control, journal, changes)
+                # First: its `reset` (whole, or of one account) is the one served.
+                AccountsApi(control),
+                ControlApi(control, faults),
+                InboxApi(control, journal, changes),
             )
         ),
         **options,
@@ -233,7 +240,7 @@ def create_app(
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             spec=_public_spec(public_spec),
             handlers=public,
-            token_info=token_check(config.accounts),
+            token_info=token_check(accounts),
             faults=faults.current,
             journal=journal,
             changes=changes,
@@ -249,7 +256,7 @@ def create_app(
             JournalMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             journal=journal,
-            account_of=account_name(config.accounts),
+            account_of=account_name(accounts),
             recorded=lambda: changes.notify(REQUESTS),
         )
     errors.register(

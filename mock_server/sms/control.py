@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mock_server.sms.accounts import Account
 from mock_server.sms.checks import check_number, check_text, raise_if
-from mock_server.sms.errors import FieldError, ValidationFailed
+from mock_server.sms.errors import FieldError, NotFound, ValidationFailed
 from mock_server.sms.instants import to_us
 from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.registry import AccountRegistry
 from mock_server.sms.segments import segment
 from mock_server.sms.service import SmsService
-from mock_server.sms.store.base import NewMessage
+from mock_server.sms.store.base import NewMessage, Viewer
 from mock_server.sms.views import MessageView, Timeline, timeline, view
 
 
 class ControlService:
-    def __init__(self, sms: SmsService) -> None:
+    """`registry` holds the live accounts and tokens; by default one over `sms`'s store,
+    starting from its config's accounts (the app shares its own with the token check)."""
+
+    def __init__(self, sms: SmsService, registry: AccountRegistry | None = None) -> None:
         self._sms = sms
+        self.registry = registry or AccountRegistry(sms.config.accounts, sms.store)
 
     def inject_inbound(self, from_addr: str, to_addr: str, text: str) -> MessageView:
         """A message from outside arrives at `to_addr` now (status `received`)."""
@@ -76,10 +82,33 @@ class ControlService:
 
     def reset(self) -> None:
         """Forget every message, put the clock back to its start (the real time unless
-        `clock_start` is set) and a seeded id sequence back to its first id."""
+        `clock_start` is set), a seeded id sequence back to its first id, and the accounts and
+        tokens back to the configured ones."""
         self._sms.store.reset()
         self._sms.clock.reset()
         self._sms.ids.reset()
+        self.registry.reset()
+
+    def reset_account(self, name: str) -> int:
+        """Forget only the messages the account `name` sent or that were sent to a number it
+        owns now; the account, its tokens, the clock and the ids stay. NotFound if no such
+        account. An account owning every number (`*`) sees every message: all are forgotten."""
+        account = self._account(name)
+        if account.all_numbers:
+            count = self._sms.store.count()
+            self._sms.store.reset()
+            return count
+        return self._sms.store.forget(Viewer(account.name, account.numbers))
+
+    def accounts(self) -> list[Account]:
+        """The accounts in force now (their tokens are never listed)."""
+        return list(self.registry.current())
+
+    def _account(self, name: str) -> Account:
+        account = self.registry.current().by_name(name)
+        if account is None:
+            raise NotFound(f"No account is named {name!r}.")
+        return account
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move a manual clock; a real one raises ClockNotAdjustableError (409)."""
