@@ -31,7 +31,9 @@ def check_server(options: Options, token: str, out: Output) -> int:
         else f"Prism: validating proxy {prism_proxy.PRISM_VERSION}"
     )
     try:
-        with _through_prism(options.spec, options.base_url, enabled=skip is None) as send_to:
+        with _through_prism(
+            options.spec, options.base_url, enabled=skip is None, ca_file=options.ca_file
+        ) as send_to:
             caller = _run(send_to, token, options)
     except (CallFailedError, prism_proxy.PrismFailedError) as exc:
         out(f"Could not check {options.base_url}: {exc}", error=True)
@@ -40,8 +42,12 @@ def check_server(options: Options, token: str, out: Output) -> int:
 
 
 @contextmanager
-def _through_prism(spec: Path, base_url: str, *, enabled: bool) -> Iterator[str]:
-    with prism_proxy.proxy(spec, base_url) if enabled else nullcontext(base_url) as send_to:
+def _through_prism(
+    spec: Path, base_url: str, *, enabled: bool, ca_file: Path | None = None
+) -> Iterator[str]:
+    with (
+        prism_proxy.proxy(spec, base_url, ca_file) if enabled else nullcontext(base_url)
+    ) as send_to:
         yield send_to
 
 
@@ -52,6 +58,8 @@ def _run(send_to: str, token: str, options: Options) -> Caller:
     )
     spec = schemathesis.openapi.from_path(options.spec, config=config)
     caller = Caller(spec, send_to, options.base_url, token)
+    if options.ca_file is not None:
+        caller.verify = str(options.ca_file)
     plan.run(caller, options.sender, options.recipient)
     return caller
 
