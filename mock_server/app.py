@@ -207,7 +207,10 @@ def create_app(
         **options,
     )
     app.add_middleware(
-        FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
+        FaultMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        faults=faults.current,
+        account_of=account_name(accounts),
     )
     app.add_middleware(
         BodyLimitMiddleware,

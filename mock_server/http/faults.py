@@ -18,16 +18,24 @@ _KEY = "faults"
 
 @dataclass(frozen=True)
 class Faults:
-    """`error_rate` is the share (0 to 1) of public calls answered 500; `latency_ms` is added."""
+    """`error_rate` is the share (0 to 1) of public calls answered 500; `latency_ms` is added.
+    `accounts`: only the calls whose token belongs to one of these accounts; empty: every call."""
 
     error_rate: float = 0.0
     latency_ms: int = 0
+    accounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # From JSON (the store, a request body) a list: kept as a tuple, hashable and frozen.
+        object.__setattr__(self, "accounts", tuple(self.accounts))
         if not 0.0 <= self.error_rate <= 1.0:
             raise ValueError("error_rate must be between 0 and 1")
         if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
             raise ValueError(f"latency_ms must be between 0 and {MAX_LATENCY_MS}")
+
+    def applies_to(self, account: str | None) -> bool:
+        """Whether a call by `account` (None: no known token) is faulted."""
+        return not self.accounts or account in self.accounts
 
 
 class FaultSwitch:

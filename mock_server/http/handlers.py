@@ -171,4 +171,5 @@ class ControlApi:
 
 
 def _faults_json(faults: Faults) -> Json:
-    return {"error_rate": faults.error_rate, "latency_ms": faults.latency_ms}
+    scoped = {"accounts": list(faults.accounts)} if faults.accounts else {}
+    return {"error_rate": faults.error_rate, "latency_ms": faults.latency_ms, **scoped}

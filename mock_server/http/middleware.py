@@ -120,7 +120,8 @@ class FaultMiddleware:
     """Slow down, or fail with a 500, a share of the public API's calls, as the control API set.
 
     The settings are read on every call (from the shared store), so every worker process obeys
-    the same `PUT /_mock/faults`.
+    the same `PUT /_mock/faults`. Faults scoped to `accounts` apply only to calls whose bearer
+    token `account_of` names one of them.
     """
 
     def __init__(
@@ -129,15 +130,30 @@ class FaultMiddleware:
         faults: Callable[[], Faults],
         prefix: str = "/api/",
         rng: random.Random | None = None,
+        account_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self.app = app
         self.faults = faults
         self.prefix = prefix
         self.rng = rng or random.Random()
+        self.account_of = account_of
+
+    def _account(self, scope: Scope) -> str | None:
+        if self.account_of is None:
+            return None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer" and token.strip():
+                    return self.account_of(token.strip())
+                return None
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             faults = self.faults()
+            if faults.accounts and not faults.applies_to(self._account(scope)):
+                faults = Faults()
             if faults.latency_ms:
                 await asyncio.sleep(faults.latency_ms / 1000)
             if faults.error_rate and self.rng.random() < faults.error_rate:

@@ -191,3 +191,16 @@ def test_the_journal_names_the_account_of_an_issued_token_never_the_token(mock: 
     journal = mock.http.get("/_mock/requests").json()["requests"]
     assert journal[0]["account"] == "acme"
     assert token not in str(journal)
+
+
+def test_faults_scoped_to_accounts_fail_only_their_calls(any_store_mock: Mock) -> None:
+    mock = any_store_mock
+    answer = mock.http.put("/_mock/faults", json={"error_rate": 1, "accounts": ["acme"]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"error_rate": 1, "latency_ms": 0, "accounts": ["acme"]}
+    assert _history_status(mock, ACME_TOKEN) == 500
+    assert _history_status(mock, "dev-token") == 200
+    token = _issue(mock, "acme")  # a token issued later belongs to acme too
+    assert _history_status(mock, token) == 500
+    assert mock.http.delete("/_mock/faults").status_code == 200
+    assert _history_status(mock, ACME_TOKEN) == 200
