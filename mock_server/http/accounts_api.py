@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion import request
+from starlette.datastructures import Headers
 from starlette.responses import Response
 
 from mock_server.http.handlers import ok
 from mock_server.sms.accounts import Account
 from mock_server.sms.control import ControlService
+from mock_server.sms.errors import FieldError, ValidationFailed
 from mock_server.sms.registry import EVERY_NUMBER
 
 Json = dict[str, Any]
@@ -22,6 +25,11 @@ def _created(body: Json) -> Response:
     response = ok(body)
     response.status_code = 201
     return response
+
+
+def _has_content(headers: Headers) -> bool:
+    length = headers.get("content-length", "0").strip()
+    return "transfer-encoding" in headers or length not in ("", "0")
 
 
 def account_json(account: Account) -> Json:
@@ -34,8 +42,13 @@ class AccountsApi:
         self.control = control
 
     def reset(self, body: Json | None = None) -> tuple[None, int]:
-        # Connexion hands an absent (optional) body over as {}.
         if not body:
+            # Connexion hands an absent optional body and a JSON `null` over alike (as {}): only
+            # the request's length tells them apart, and a `null` is no way to ask for a reset.
+            if _has_content(request.headers):
+                raise ValidationFailed(
+                    [FieldError("body", "must be an object with `account`, or no body at all")]
+                )
             self.control.reset()
         else:
             self.control.reset_account(body["account"])

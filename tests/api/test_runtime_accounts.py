@@ -204,3 +204,13 @@ def test_faults_scoped_to_accounts_fail_only_their_calls(any_store_mock: Mock) -
     assert _history_status(mock, token) == 500
     assert mock.http.delete("/_mock/faults").status_code == 200
     assert _history_status(mock, ACME_TOKEN) == 200
+
+
+def test_a_reset_body_that_is_not_an_account_is_a_400_and_forgets_nothing(mock: Mock) -> None:
+    mock.send(ACME_1, DEV_A, "kept", client=mock.acme)
+    for content in (b"null", b"{}", b'{"account": 5}', b"[]"):
+        answer = mock.http.post(
+            "/_mock/reset", content=content, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400, (content, answer.text)
+    assert [m["text"] for m in mock.stored()] == ["kept"]
