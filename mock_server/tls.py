@@ -22,6 +22,8 @@ from typing import Any
 
 import trustme
 
+from mock_server.sms.config import TlsSettings
+
 #: The names the self-signed certificate is good for: what a local client dials.
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 #: The CA file's name when `--tls-ca-out` is not given (in a fresh temporary directory).
@@ -90,3 +92,13 @@ def own_certificate(cert: Path, key: Path) -> Https:
     except (OSError, ssl.SSLError) as exc:
         raise TlsError(f"cannot use {cert} with the key {key}: {exc}") from exc
     return Https({"ssl_certfile": str(cert), "ssl_keyfile": str(key)}, None)
+
+
+def https_for(settings: TlsSettings, ca_out: Path | None = None) -> Https:
+    """HTTPS as a config's `tls:` says (for a server started from a config alone, such as the
+    pytest plugin's)."""
+    if settings.self_signed:
+        return self_signed(ca_out)
+    if settings.cert is None or settings.key is None:
+        raise TlsError("tls needs either self-signed, or both cert and key")
+    return own_certificate(settings.cert, settings.key)
