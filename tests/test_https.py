@@ -113,3 +113,31 @@ def test_a_revoke_through_one_process_is_a_401_at_another_sharing_the_db(tmp_pat
         ]
         assert names == ["dev", "acme", "team-b"]
         assert httpx.get(later.base_url + HISTORY, headers=auth).status_code == 401
+
+
+def test_the_generated_client_works_over_https_and_a_rotated_token_is_refused(
+    tmp_path: Path,
+) -> None:
+    from aatrox_sms_client import AuthenticatedClient
+    from aatrox_sms_client.api.messages import list_message_history
+    from aatrox_sms_client.api.sending import send_sms
+    from aatrox_sms_client.models import HistoryPage, Message, Problem, SendRequest
+
+    ca = tmp_path / "ca.pem"
+    with live_server(["--tls-self-signed", "--tls-ca-out", str(ca)], ca_file=ca) as server:
+        control = httpx.Client(base_url=server.base_url + "/_mock", verify=_trusting(ca))
+        old = "acme-token"
+        new = control.post("/tokens", json={"account": "acme"}).json()["token"]
+        assert control.post("/tokens/revoke", json={"token": old}).status_code == 204
+        body = SendRequest(from_="+61491570156", to="+61491570158", text="rotated")
+        with AuthenticatedClient(server.base_url, token=new, verify_ssl=_trusting(ca)) as client:
+            sent = send_sms.sync_detailed(client=client, body=body)
+            assert isinstance(sent.parsed, Message), sent.content
+            history = list_message_history.sync_detailed(client=client)
+            assert isinstance(history.parsed, HistoryPage)
+            assert [m.id for m in history.parsed.messages] == [sent.parsed.id]
+        with AuthenticatedClient(server.base_url, token=old, verify_ssl=_trusting(ca)) as client:
+            refused = send_sms.sync_detailed(client=client, body=body)
+            assert refused.status_code == 401
+            assert isinstance(refused.parsed, Problem)
+        control.close()
