@@ -164,6 +164,13 @@ def create_app(
     clock: Clock = (
         ManualClock(store, start=config.clock_start) if config.clock == "manual" else RealClock()
     )
+    # The live accounts and tokens (made and revoked at run time), shared through the store.
+    accounts = AccountRegistry(
+        config.accounts,
+        store,
+        disclaimers=config.disclaimers,
+        disclaimer_length=spec_limits(public_spec).disclaimer_length,
+    )
     service = SmsService(
         config,
         store,
@@ -171,11 +178,10 @@ def create_app(
         limits=spec_limits(public_spec),
         ids=message_ids(config.seed, store),
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
+        disclaimers=accounts.disclaimers,
     )
     faults = FaultSwitch(store)
     journal, changes = RequestJournal(journal_size), Changes()
-    # The live accounts and tokens (made and revoked at run time), shared through the store.
-    accounts = AccountRegistry(config.accounts, store)
 
     app = AsyncApp(
         __name__,

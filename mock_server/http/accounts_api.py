@@ -66,7 +66,7 @@ class AccountsApi:
 
     def add_account(self, body: Json) -> Response:
         name = body["name"]
-        token = self.control.registry.add_account(name, body["numbers"])
+        token = self.control.registry.add_account(name, body["numbers"], body.get("disclaimer"))
         return _created({"name": name, "token": token})
 
     def remove_account(self, name: str) -> tuple[None, int]:

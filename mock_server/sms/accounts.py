@@ -19,6 +19,9 @@ class Account:
     tokens: tuple[str, ...] = field(repr=False)
     numbers: frozenset[str]
     all_numbers: bool = False
+    #: The disclaimer `send/disclaimer` appends to a message from one of its numbers; None: the
+    #: config's (accounts made at run time may set one).
+    disclaimer: str | None = None
 
     def owns(self, number: str) -> bool:
         return self.all_numbers or number in self.numbers

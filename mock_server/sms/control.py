@@ -65,7 +65,7 @@ class ControlService:
         """`all_messages`, each with its status history and segments (the inbox page's view)."""
         now_us, config = to_us(self._sms.clock.now()), self._sms.config
         return [
-            timeline(m, now_us, config.lifecycle, config.disclaimers)
+            timeline(m, now_us, config.lifecycle, self._sms.disclaimers())
             for m in self._sms.store.all(from_addr, to_addr)
         ]
 

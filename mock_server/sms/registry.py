@@ -24,6 +24,7 @@ from typing import Any
 
 from mock_server.sms.accounts import Account, Accounts, digest
 from mock_server.sms.checks import check_number, raise_if
+from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.errors import AccountConflict, FieldError, NotFound
 from mock_server.sms.state import StateStore
 
@@ -51,6 +52,7 @@ def _encode(accounts: Accounts) -> str:
                     "name": account.name,
                     "numbers": sorted(account.numbers),
                     "all_numbers": account.all_numbers,
+                    "disclaimer": account.disclaimer,
                     "tokens": tokens[account.name],
                 }
                 for account in accounts
@@ -66,7 +68,11 @@ def _decode(raw: str) -> Accounts:
     digests: list[tuple[bytes, Account]] = []
     for entry in document["accounts"]:
         account = Account(
-            entry["name"], (), frozenset(entry["numbers"]), bool(entry["all_numbers"])
+            entry["name"],
+            (),
+            frozenset(entry["numbers"]),
+            bool(entry["all_numbers"]),
+            entry.get("disclaimer"),
         )
         accounts.append(account)
         digests.extend((bytes.fromhex(known), account) for known in entry["tokens"])
@@ -93,12 +99,19 @@ class AccountRegistry:
         configured: Accounts,
         state: StateStore,
         make_token: Callable[[], str] = new_token,
+        disclaimers: Disclaimers | None = None,
+        disclaimer_length: int | None = None,
     ) -> None:
+        """`disclaimers` are the config's, which accounts made with a disclaimer extend for
+        their numbers; `disclaimer_length` is the longest one the contract leaves room for."""
         self._configured = configured
         self._state = state
         self._make_token = make_token
+        self._disclaimers = disclaimers or Disclaimers("", {})
+        self._disclaimer_length = disclaimer_length
         # The generation last read and the set decoded then: one tuple, swapped whole.
         self._cache: tuple[str | None, Accounts] = (None, configured)
+        self._live_disclaimers: tuple[Accounts, Disclaimers] = (configured, self._disclaimers)
 
     # -- reading (every public call) ------------------------------------------------------
 
@@ -115,6 +128,17 @@ class AccountRegistry:
     def authenticate(self, token: str) -> Account | None:
         """The account holding `token` now, or None (compared in constant time: `Accounts`)."""
         return self.current().authenticate(token)
+
+    def disclaimers(self) -> Disclaimers:
+        """The config's disclaimers, with each run-time account's own for its numbers."""
+        accounts = self.current()
+        seen, disclaimers = self._live_disclaimers
+        if seen is not accounts:
+            own = {n: a.disclaimer for a in accounts if a.disclaimer for n in a.numbers}
+            base = self._disclaimers
+            disclaimers = Disclaimers(base.default, {**base.by_sender, **own})
+            self._live_disclaimers = (accounts, disclaimers)
+        return disclaimers
 
     # -- changes (the control API) --------------------------------------------------------
 
@@ -149,13 +173,26 @@ class AccountRegistry:
         self._change(revoke)
         return revoked[0]
 
-    def add_account(self, name: str, numbers: Sequence[str]) -> str:
+    def add_account(self, name: str, numbers: Sequence[str], disclaimer: str | None = None) -> str:
         """Create the account `name` owning `numbers` (E.164, or `*` for every number) and
         answer its first token. AccountConflict (naming it) for a name that exists, or for a
-        number that another account owns, unless that account owns every number (`*`)."""
+        number that another account owns, unless that account owns every number (`*`).
+        `disclaimer`: what `send/disclaimer` appends to a message from one of its numbers."""
         errors: list[FieldError] = []
         if not name.strip():
             errors.append(FieldError("name", "must not be empty"))
+        if disclaimer is not None:
+            most = self._disclaimer_length
+            if not disclaimer:
+                errors.append(FieldError("disclaimer", "must not be empty"))
+            elif most is not None and len(disclaimer) > most:
+                errors.append(
+                    FieldError(
+                        "disclaimer",
+                        f"must be at most {most} characters (the text limit, less a newline"
+                        " and a character)",
+                    )
+                )
         for index, number in enumerate(numbers):
             if number != EVERY_NUMBER:
                 check_number(errors, f"numbers[{index}]", number)
@@ -173,7 +210,7 @@ class AccountRegistry:
                     raise AccountConflict(
                         f"The number {number} belongs to the account {other.name!r}."
                     )
-            account = Account(name, (), owned, all_numbers)
+            account = Account(name, (), owned, all_numbers, disclaimer)
             return _with(accounts, account, [digest(token)])
 
         self._change(add)

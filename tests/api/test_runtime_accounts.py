@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aatrox_sms_client.api.messages import list_message_history
 from aatrox_sms_client.models import HistoryPage, Problem
+from mock_server.app import spec_limits
 from tests.api.harness import (
     ACME_1,
     ACME_2,
@@ -214,3 +215,31 @@ def test_a_reset_body_that_is_not_an_account_is_a_400_and_forgets_nothing(mock: 
         )
         assert answer.status_code == 400, (content, answer.text)
     assert [m["text"] for m in mock.stored()] == ["kept"]
+
+
+def test_a_new_accounts_disclaimer_is_appended_to_its_numbers_messages(mock: Mock) -> None:
+    made = mock.http.post(
+        "/_mock/accounts",
+        json={"name": "team-b", "numbers": [NEW_NUMBER], "disclaimer": "Team B. STOP to end."},
+    )
+    assert made.status_code == 201, made.text
+    client = mock.anonymous(bearer(made.json()["token"]))
+    body = {"from": NEW_NUMBER, "to": DEV_A, "text": "hi"}
+    sent = client.post("/api/v2/sms/send/disclaimer", json=body)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["text"] == "hi\nTeam B. STOP to end."
+    [listed] = mock.stored()
+    assert listed["disclaimer_at"] == 3
+    # Other senders keep the config's disclaimers; a full reset forgets team-b's.
+    assert mock.http.post("/_mock/reset").status_code == 204
+    dev = mock.http.post("/api/v2/sms/send/disclaimer", json=body)
+    assert dev.json()["text"] == "hi\nReply STOP to opt out."
+
+
+def test_a_disclaimer_that_leaves_no_room_for_text_is_a_400(mock: Mock) -> None:
+    longest = spec_limits().disclaimer_length
+    body = {"name": "team-b", "numbers": [NEW_NUMBER], "disclaimer": "x" * (longest + 1)}
+    answer = mock.http.post("/_mock/accounts", json=body)
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"] == "disclaimer"
+    assert len(mock.http.get("/_mock/accounts").json()["accounts"]) == 2

@@ -117,3 +117,11 @@ def test_changes_survive_a_reopened_sqlite_file(tmp_path: Path) -> None:
     assert registry.authenticate(token) is not None
     assert registry.authenticate("acme-token") is None
     reopened.close()
+
+
+def test_a_disclaimer_longer_than_the_contract_allows_is_refused(store: MessageStore) -> None:
+    registry = AccountRegistry(MANUAL_CONFIG.accounts, store, disclaimer_length=10)
+    with pytest.raises(ValidationFailed, match="disclaimer: must be at most 10"):
+        registry.add_account("team-b", [NEW], "x" * 11)
+    registry.add_account("team-b", [NEW], "x" * 10)
+    assert registry.disclaimers().for_sender(NEW) == "x" * 10
