@@ -74,8 +74,8 @@ bench: $(SETUP) ## Run the benchmark
 # The token reaches the command through the environment only: no command line that make or nox
 # prints holds it.
 verify: export AATROX_SMS_TOKEN := $(or $(TOKEN),$(AATROX_SMS_TOKEN))
-verify: $(SETUP) ## Check a live server against the contract: BASE_URL=... TOKEN=... [FROM=... TO=...]
-	$(NOX) -s verify -- --base-url "$(BASE_URL)" $(if $(FROM),--from "$(FROM)") $(if $(TO),--to "$(TO)") $(ARGS)
+verify: $(SETUP) ## Check a live server against the contract: BASE_URL=... TOKEN=... [FROM=... TO=... CA_FILE=...]
+	$(NOX) -s verify -- --base-url "$(BASE_URL)" $(if $(FROM),--from "$(FROM)") $(if $(TO),--to "$(TO)") $(if $(CA_FILE),--ca-file "$(CA_FILE)") $(ARGS)
 
 clean: ## Delete .venv, node_modules, .nox and caches (the next make sets up anew)
 	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis

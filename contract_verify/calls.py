@@ -54,6 +54,8 @@ class Caller:
     token: str
     outcomes: list[Outcome] = field(default_factory=list)
     messages_sent: int = 0
+    #: requests' `verify`: a CA file for an https:// server, or True (the system's store).
+    verify: str | bool = True
 
     def __post_init__(self) -> None:
         load_all_checks()
@@ -69,7 +71,7 @@ class Caller:
         )
         headers = {"Authorization": f"Bearer {self.token}"} if step.token else {}
         try:
-            response = case.call(base_url=self.send_to, headers=headers)
+            response = case.call(base_url=self.send_to, headers=headers, verify=self.verify)
         except requests.RequestException as exc:
             raise CallFailedError(
                 f"{operation.label} ({step.purpose}): {type(exc).__name__}"

@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--spec", type=Path, help="the contract (default: the toolkit's own)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
+    parser.add_argument(
+        "--ca-file",
+        type=Path,
+        help="an https:// server's CA certificate (PEM), e.g. the mock's --tls-ca-out; "
+        "default: the system's store",
+    )
     return parser
 
 
@@ -79,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             junit=args.junit,
             prism=not args.no_prism,
             timeout=args.timeout,
+            ca_file=args.ca_file,
         ),
         token,
         out,
@@ -105,6 +112,8 @@ def _usage_problem(args: argparse.Namespace, token: str) -> str | None:
         return f"set {TOKEN_ENV} to the API token (it is never taken from a flag)"
     if not args.base_url.startswith(("http://", "https://")):
         return f"--base-url must start with http:// or https://, not {args.base_url!r}"
+    if args.ca_file is not None and not args.ca_file.is_file():
+        return f"--ca-file {str(args.ca_file)!r} is not a file"
     if args.recipient and not args.sender:
         return "--to needs --from: messages are sent from --from to --to only"
     phone_number = contract.phone_number(args.spec or contract.SPEC)

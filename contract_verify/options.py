@@ -18,6 +18,8 @@ class Options:
     junit: Path | None
     prism: bool
     timeout: float
+    #: The CA that verifies an https:// server; None: the system's store.
+    ca_file: Path | None = None
 
 
 class Output:

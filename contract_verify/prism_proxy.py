@@ -42,9 +42,10 @@ def unavailable_reason() -> str | None:
 
 
 @contextmanager
-def proxy(spec: Path, server_url: str) -> Iterator[str]:
+def proxy(spec: Path, server_url: str, ca_file: Path | None = None) -> Iterator[str]:
     """Prism's proxy of `server_url`, validating against `spec`, until the block ends; yields
-    its base URL."""
+    its base URL. `ca_file`: a CA that Prism (Node) trusts besides its own, for an https://
+    server with a certificate of its own CA (the mock's `--tls-self-signed`)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -55,7 +56,12 @@ def proxy(spec: Path, server_url: str) -> Iterator[str]:
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command,
-            env={**os.environ, "SCARF_ANALYTICS": "false", "NO_UPDATE_NOTIFIER": "1"},
+            env={
+                **os.environ,
+                "SCARF_ANALYTICS": "false",
+                "NO_UPDATE_NOTIFIER": "1",
+                **({"NODE_EXTRA_CA_CERTS": str(ca_file)} if ca_file else {}),
+            },
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

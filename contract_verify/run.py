@@ -26,7 +26,7 @@ def check_server(options: Options, token: str, out: Output) -> int:
         )
     else:
         out("Reads only (give --from and --to to check the sending operations too)")
-    unreachable = _unreachable(options.base_url, options.timeout)
+    unreachable = _unreachable(options.base_url, options.timeout, options.ca_file)
     if unreachable:
         # Before Prism starts: through Prism, a server that is not there looks like answers.
         out(f"Could not check {options.base_url}: {unreachable}", error=True)
@@ -41,7 +41,9 @@ def check_server(options: Options, token: str, out: Output) -> int:
             "--no-prism checks without it)"
         )
     try:
-        with _through_prism(options.spec, options.base_url, enabled=skip is None) as send_to:
+        with _through_prism(
+            options.spec, options.base_url, enabled=skip is None, ca_file=options.ca_file
+        ) as send_to:
             caller = _run(send_to, token, options)
     except (CallFailedError, prism_proxy.PrismFailedError) as exc:
         out(f"Could not check {options.base_url}: {exc}", error=True)
@@ -49,10 +51,12 @@ def check_server(options: Options, token: str, out: Output) -> int:
     return _report(caller, options, out, prism=skip is None)
 
 
-def _unreachable(base_url: str, timeout: float) -> str | None:
-    """Why nothing answers HTTP at `base_url`, or None when something does (any status)."""
+def _unreachable(base_url: str, timeout: float, ca_file: Path | None) -> str | None:
+    """Why nothing answers HTTP at `base_url`, or None when something does (any status); an
+    https:// server is verified against `ca_file` (else the system's store), as the checks are."""
+    verify: str | bool = True if ca_file is None else str(ca_file)
     try:
-        requests.get(base_url, timeout=timeout, allow_redirects=False)
+        requests.get(base_url, timeout=timeout, allow_redirects=False, verify=verify)
     except requests.RequestException as exc:
         return f"{type(exc).__name__}: {_reason(exc)}"
     return None
@@ -66,8 +70,12 @@ def _reason(exc: BaseException) -> str:
 
 
 @contextmanager
-def _through_prism(spec: Path, base_url: str, *, enabled: bool) -> Iterator[str]:
-    with prism_proxy.proxy(spec, base_url) if enabled else nullcontext(base_url) as send_to:
+def _through_prism(
+    spec: Path, base_url: str, *, enabled: bool, ca_file: Path | None = None
+) -> Iterator[str]:
+    with (
+        prism_proxy.proxy(spec, base_url, ca_file) if enabled else nullcontext(base_url)
+    ) as send_to:
         yield send_to
 
 
@@ -78,6 +86,8 @@ def _run(send_to: str, token: str, options: Options) -> Caller:
     )
     spec = schemathesis.openapi.from_path(options.spec, config=config)
     caller = Caller(spec, send_to, options.base_url, token)
+    if options.ca_file is not None:
+        caller.verify = str(options.ca_file)
     plan.run(caller, options.sender, options.recipient)
     return caller
 

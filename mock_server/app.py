@@ -19,6 +19,7 @@ from mock_server.contract import (
     load_contract,
     load_control_spec,
 )
+from mock_server.http.accounts_api import AccountsApi
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.pipeline.auth import account_name, bearer_handler, token_check
 from mock_server.http.pipeline.fast_path import FastPath
@@ -40,6 +41,7 @@ from mock_server.sms.control import ControlService
 from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
 from mock_server.sms.numbers import E164_PATTERN
+from mock_server.sms.registry import AccountRegistry
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 
@@ -119,6 +121,13 @@ def create_app(
     clock: Clock = (
         ManualClock(store, start=config.clock_start) if config.clock == "manual" else RealClock()
     )
+    # The live accounts and tokens (made and revoked at run time), shared through the store.
+    accounts = AccountRegistry(
+        config.accounts,
+        store,
+        disclaimers=config.disclaimers,
+        disclaimer_length=contract.limits.disclaimer_length,
+    )
     service = SmsService(
         config,
         store,
@@ -126,6 +135,7 @@ def create_app(
         limits=contract.limits,
         ids=message_ids(config.seed, store),
         cursor_secret=None if config.seed is None else cursor_secret(config.seed),
+        disclaimers=accounts.disclaimers,
     )
     faults = FaultSwitch(store, contract.fault_bounds)
     journal = RequestJournal(
@@ -137,7 +147,7 @@ def create_app(
 
     app = AsyncApp(
         __name__,
-        security_map={"bearer": bearer_handler(config.accounts)},
+        security_map={"bearer": bearer_handler(accounts)},
         validator_map=validator_map(),
         middlewares=middlewares(),
     )
@@ -149,13 +159,16 @@ def create_app(
     }
     public = _by_operation_id(PublicApi(service))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
-    control = ControlService(service)
+    control = ControlService(service, accounts)
     app.add_api(
         contract.control,
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
-                ControlApi(control, faults), InboxApi(control, journal, changes)
+                # First: its `reset` (whole, or of one account) is the one served.
+                AccountsApi(control),
+                ControlApi(control, faults),
+                InboxApi(control, journal, changes),
             )
         ),
         **options,
@@ -169,6 +182,7 @@ def create_app(
         prefix=contract.prefix,
         operation_of=contract.routes.operation_id,
         take_one=faults.take_one,
+        account_of=account_name(accounts),
     )
     app.add_middleware(
         RouteGate,
@@ -195,7 +209,7 @@ def create_app(
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             contract=contract,
             handlers=public,
-            token_info=token_check(config.accounts),
+            token_info=token_check(accounts),
             faults=faults.current,
             observer=observer,
             body_timeout_s=body_timeout_s,
@@ -206,7 +220,7 @@ def create_app(
         ObservingMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         observer=observer,
-        account_of=account_name(config.accounts),
+        account_of=account_name(accounts),
     )
     errors.register(app, contract.problem_bounds)
     return app

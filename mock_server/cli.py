@@ -48,6 +48,7 @@ from mock_server.sms.config import (
 )
 from mock_server.sms.instants import parse_instant
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.tls import Https, TlsError, own_certificate, self_signed
 
 ENV = "AATROX_MOCK_"
 #: uvicorn's own default for `timeout_keep_alive`.
@@ -167,6 +168,31 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         default=env.get(ENV + "BODY_TIMEOUT", str(DEFAULT_BODY_TIMEOUT_S)),  # argparse applies type
         help="seconds a request's body may take to arrive; then a 408 and the connection closed",
     )
+    # HTTPS (mock_server.tls); the config's `tls:` applies when none of these is given.
+    parser.add_argument(
+        "--tls-cert",
+        type=Path,
+        default=env.get(ENV + "TLS_CERT"),
+        help="serve HTTPS with this certificate (PEM; needs --tls-key)",
+    )
+    parser.add_argument(
+        "--tls-key",
+        type=Path,
+        default=env.get(ENV + "TLS_KEY"),
+        help="the private key (PEM) of --tls-cert",
+    )
+    parser.add_argument(
+        "--tls-self-signed",
+        action="store_true",
+        default=_flag("TLS_SELF_SIGNED", default=False),
+        help="serve HTTPS with a certificate for localhost from a throwaway CA made at start",
+    )
+    parser.add_argument(
+        "--tls-ca-out",
+        type=Path,
+        default=env.get(ENV + "TLS_CA_OUT"),
+        help="with --tls-self-signed: where to write the CA certificate (default: a temp file)",
+    )
     parser.add_argument(
         "--keep-alive-timeout",
         type=_seconds,
@@ -263,8 +289,30 @@ def app_from_env() -> object:
     )
 
 
-def _banner(args: argparse.Namespace, config: Config) -> str:
-    base = f"http://{args.host}:{args.port}"
+def https_from(args: argparse.Namespace, config: Config) -> Https | None:
+    """HTTPS as the flags (or their variables) ask, else as the config's `tls:`; None: HTTP.
+    TlsError for flags that do not go together or a certificate that cannot be used."""
+    if args.tls_self_signed and (args.tls_cert or args.tls_key):
+        raise TlsError("--tls-self-signed and --tls-cert/--tls-key exclude each other")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise TlsError("--tls-cert and --tls-key go together")
+    settings = config.tls
+    self_signed_asked = args.tls_self_signed or (
+        not args.tls_cert and settings is not None and settings.self_signed
+    )
+    if args.tls_ca_out and not self_signed_asked:
+        raise TlsError("--tls-ca-out needs --tls-self-signed (or `tls: self-signed`)")
+    if self_signed_asked:
+        return self_signed(args.tls_ca_out)
+    if args.tls_cert:
+        return own_certificate(args.tls_cert, args.tls_key)
+    if settings is not None and settings.cert is not None and settings.key is not None:
+        return own_certificate(settings.cert, settings.key)
+    return None
+
+
+def _banner(args: argparse.Namespace, config: Config, https: Https | None = None) -> str:
+    base = f"{'https' if https else 'http'}://{_url_host(args.host)}:{args.port}"
     store = f"SQLite {args.db}" if args.db else "in memory"
     return "\n".join(
         [
@@ -273,6 +321,7 @@ def _banner(args: argparse.Namespace, config: Config) -> str:
             # The URL the generated client takes: it adds /api/v2/ itself.
             f"  Base URL:    {base}   (as clients take it; the API is under /api/v2/)",
             _config_line(args),
+            *_tls_lines(https),
             _tokens_line(args, config),
             f"  Swagger UI:  {base}/ui/",
             f"  Inbox page:  {base}/   (request journal: {_journal(args.journal_size)})",
@@ -295,6 +344,22 @@ def _control_key(token: str | None) -> str:
     if token is None:
         return "none (--control-token TOKEN to ask for one)"
     return "required (Authorization: Bearer <the --control-token>)"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _tls_lines(https: Https | None) -> list[str]:
+    """Where the CA a client must trust is (self-signed); nothing for HTTP."""
+    if https is None:
+        return []
+    if https.ca_file is None:
+        return ["  HTTPS:       with your certificate (--tls-cert); plain HTTP is not served"]
+    return [
+        f"  CA file:     {https.ca_file}",
+        f"               (curl --cacert {https.ca_file} ..., httpx.Client(verify=...))",
+    ]
 
 
 def _journal(size: int) -> str:
@@ -368,7 +433,13 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             file=sys.stderr,
         )
         return 2
-    print(_banner(args, config), flush=True)
+    try:
+        https = https_from(args, config)
+    except TlsError as exc:
+        print(f"mock_server: TLS: {exc}", file=sys.stderr)
+        return 2
+    tls_options = {} if https is None else https.uvicorn_options
+    print(_banner(args, config, https), flush=True)
     quiet_documented_problems()  # (each worker inherits no logging setup: app_from_env too)
     if args.workers == 1:
         uvicorn.run(
@@ -386,6 +457,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             access_log=args.access_log,
             proxy_headers=False,  # nothing reads the client's address: its layer is pure cost
             timeout_keep_alive=args.keep_alive_timeout,
+            **tls_options,
         )
         return 0
     # Workers are separate processes: they rebuild the app from the environment.
@@ -413,5 +485,6 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         access_log=args.access_log,
         proxy_headers=False,
         timeout_keep_alive=args.keep_alive_timeout,
+        **tls_options,
     )
     return 0

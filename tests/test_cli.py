@@ -496,3 +496,121 @@ def test_a_config_without_accounts_is_said_to_use_the_built_in_ones(
     # Its tokens are not in that file: the built-in accounts apply, and their token is public.
     assert "Dev token:   dev-token   (account 'dev', built-in accounts)" in out
     assert f"in {path}" not in out
+
+
+# -- HTTPS (mock_server.tls) ---------------------------------------------------------------
+
+
+def test_tls_self_signed_writes_the_ca_and_names_it_in_the_banner(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ca = tmp_path / "ca.pem"
+    assert cli.main(["--tls-self-signed", "--tls-ca-out", str(ca)]) == 0
+    out = capsys.readouterr().out
+    assert "Base URL:    https://127.0.0.1:8080   (as clients take it" in out
+    assert f"CA file:     {ca}" in out
+    assert ca.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    assert "PRIVATE KEY" not in ca.read_text()
+    assert "PRIVATE KEY" not in out
+    factory = served.options["ssl_context_factory"]
+    assert "PRIVATE" not in repr(factory)
+    assert "ssl_certfile" not in served.options  # no key file left on disk for uvicorn
+
+
+def test_tls_self_signed_without_ca_out_writes_a_temporary_ca_file(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--tls-self-signed"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "CA file:" in line]
+    ca = Path(line.split("CA file:", 1)[1].strip())
+    assert ca.is_file()
+    assert "CERTIFICATE" in ca.read_text()
+
+
+def test_tls_variables_and_the_config_file_turn_https_on(
+    served: Served,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AATROX_MOCK_TLS_SELF_SIGNED", "1")
+    monkeypatch.setenv("AATROX_MOCK_TLS_CA_OUT", str(tmp_path / "env-ca.pem"))
+    assert cli.main([]) == 0
+    assert (tmp_path / "env-ca.pem").is_file()
+    monkeypatch.delenv("AATROX_MOCK_TLS_SELF_SIGNED")
+    monkeypatch.delenv("AATROX_MOCK_TLS_CA_OUT")
+    config = _config(tmp_path, "tls: self-signed\n")
+    assert cli.main(["--config", config, "--tls-ca-out", str(tmp_path / "cfg-ca.pem")]) == 0
+    assert (tmp_path / "cfg-ca.pem").is_file()
+    assert "https://" in capsys.readouterr().out
+
+
+def _own_certificate(tmp_path: Path) -> tuple[Path, Path]:
+    import trustme
+
+    leaf = trustme.CA().issue_cert("127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    return cert, key
+
+
+def test_tls_cert_and_key_by_flag_variable_or_config_reach_uvicorn(
+    served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cert, key = _own_certificate(tmp_path)
+    assert cli.main(["--tls-cert", str(cert), "--tls-key", str(key)]) == 0
+    monkeypatch.setenv("AATROX_MOCK_TLS_CERT", str(cert))
+    monkeypatch.setenv("AATROX_MOCK_TLS_KEY", str(key))
+    assert cli.main([]) == 0
+    monkeypatch.delenv("AATROX_MOCK_TLS_CERT")
+    monkeypatch.delenv("AATROX_MOCK_TLS_KEY")
+    config = _config(tmp_path, f"tls: {{cert: '{cert}', key: '{key}'}}\n")
+    assert cli.main(["--config", config, "--workers", "2", "--db", str(tmp_path / "d")]) == 0
+    for _, options in served.calls:
+        assert (options["ssl_certfile"], options["ssl_keyfile"]) == (str(cert), str(key))
+    assert served.calls[-1][1]["workers"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--tls-cert", "c.pem"], "go together"),
+        (["--tls-self-signed", "--tls-key", "k.pem", "--tls-cert", "c.pem"], "exclude"),
+        (["--tls-ca-out", "ca.pem"], "--tls-ca-out needs"),
+        (["--tls-cert", "missing.pem", "--tls-key", "missing-key.pem"], "missing.pem"),
+    ],
+)
+def test_tls_settings_that_cannot_be_served_stop_it_with_exit_2(
+    served: Served, capsys: pytest.CaptureFixture[str], args: list[str], named: str
+) -> None:
+    assert cli.main(args) == 2
+    assert named in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_a_key_that_does_not_match_the_certificate_stops_it(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cert, _ = _own_certificate(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    _, wrong_key = _own_certificate(other)
+    assert cli.main(["--tls-cert", str(cert), "--tls-key", str(wrong_key)]) == 2
+    assert "cannot use" in capsys.readouterr().err
+    assert served.calls == []
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("tls: yes-please\n", "tls:"),
+        ("tls: {cert: c.pem}\n", "tls.key"),
+        ("tls: {cert: c.pem, key: k.pem, ca: x}\n", "tls.ca"),
+    ],
+)
+def test_a_bad_tls_section_stops_it_naming_the_key(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, named: str
+) -> None:
+    assert cli.main(["--config", _config(tmp_path, text)]) == 2
+    assert named in capsys.readouterr().err

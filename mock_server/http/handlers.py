@@ -200,6 +200,7 @@ def _faults(body: Json) -> Faults:
         latency_ms=body.get("latency_ms", 0),
         fail_next=body.get("fail_next"),
         operations=None if operations is None else tuple(operations),
+        accounts=tuple(body.get("accounts", ())),
     )
 
 
@@ -213,4 +214,6 @@ def _faults_json(faults: Faults) -> Json:
         answer = {"error_rate": faults.error_rate, **answer}
     if faults.operations is not None:
         answer["operations"] = list(faults.operations)
+    if faults.accounts:
+        answer["accounts"] = list(faults.accounts)
     return answer

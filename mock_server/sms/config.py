@@ -54,7 +54,7 @@ _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 _TOP_KEYS = ("clock", "lifecycle", "accounts", "disclaimers", "outcomes")
 # Optional keys with no section in the built-in default: absent means "not set".
-_OPTIONAL_KEYS = ("seed", "clock_start")
+_OPTIONAL_KEYS = ("seed", "clock_start", "tls")
 #: `seed` is an integer from 0 to MAX_SEED.
 MAX_SEED = 2**63 - 1
 
@@ -68,6 +68,17 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class TlsSettings:
+    """The config's `tls`: serve HTTPS, either with a certificate made at start for localhost
+    (`tls: self-signed`) or with the user's own (`tls: {cert: PATH, key: PATH}`, PEM files,
+    relative paths from the working directory). Serving it is `mock_server.tls`'s business."""
+
+    self_signed: bool = False
+    cert: Path | None = None
+    key: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     clock: ClockKind
     lifecycle: Lifecycle
@@ -78,6 +89,8 @@ class Config:
     seed: int | None = None
     #: Where the manual clock starts (and `reset` puts it back); None: the real time.
     clock_start: datetime | None = None
+    #: HTTPS (`tls:`); None: plain HTTP.
+    tls: TlsSettings | None = None
 
     def outcome_for(self, to_addr: str) -> Outcome:
         """What happens to a message sent to `to_addr`: delivered unless configured otherwise."""
@@ -290,6 +303,30 @@ def _clock_start(raw: object, clock: ClockKind, problems: _Problems) -> datetime
     return start
 
 
+_TLS_KEYS = ("cert", "key")
+
+
+def _tls(raw: object, problems: _Problems) -> TlsSettings | None:
+    if raw is None:
+        return None
+    if raw == "self-signed":
+        return TlsSettings(self_signed=True)
+    if not isinstance(raw, dict):
+        problems.add("tls", f"must be self-signed or {{cert: PATH, key: PATH}}, not {_show(raw)}")
+        return None
+    fields = problems.mapping(raw, "tls", _TLS_KEYS)
+    paths: dict[str, Path] = {}
+    for key in _TLS_KEYS:
+        value = fields.get(key)
+        if not isinstance(value, str) or not value:
+            problems.add(f"tls.{key}", f"must be the path of a PEM file, not {_show(value)}")
+        else:
+            paths[key] = Path(value)
+    if len(paths) != len(_TLS_KEYS):
+        return None
+    return TlsSettings(cert=paths["cert"], key=paths["key"])
+
+
 def parse_seed(text: str) -> int:
     """A seed given as text (`--seed`, AATROX_MOCK_SEED); ValueError naming the range if bad."""
     seed = int(text) if text.isascii() and text.isdigit() else -1
@@ -337,6 +374,7 @@ def _build(document: object, source: str, limits: Limits | None) -> Config:
         outcomes=_outcomes(raw["outcomes"], problems),
         seed=_seed(fields.get("seed"), problems),
         clock_start=_clock_start(fields.get("clock_start"), clock, problems),
+        tls=_tls(fields.get("tls"), problems),
     )
     if limits is not None:
         for path, problem in _too_long(config.disclaimers, limits):

@@ -11,21 +11,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mock_server.sms.accounts import Account
 from mock_server.sms.checks import check_number, check_text, raise_if
-from mock_server.sms.errors import FieldError, ValidationFailed
+from mock_server.sms.errors import FieldError, NotFound, ValidationFailed
 from mock_server.sms.inbox_listings import InboxListings
 from mock_server.sms.instants import to_us
 from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.registry import AccountRegistry
 from mock_server.sms.segments import segment
 from mock_server.sms.service import SmsService
-from mock_server.sms.store.base import NewMessage, StoredMessage
+from mock_server.sms.store.base import NewMessage, StoredMessage, Viewer
 from mock_server.sms.views import MessageView, Timeline, timeline, view
 
 
 class ControlService:
-    def __init__(self, sms: SmsService) -> None:
+    """`registry` holds the live accounts and tokens; by default one over `sms`'s store,
+    starting from its config's accounts (the app shares its own with the token check)."""
+
+    def __init__(self, sms: SmsService, registry: AccountRegistry | None = None) -> None:
         self._sms = sms
-        self.listings = InboxListings(sms)
+        self.registry = registry or AccountRegistry(sms.config.accounts, sms.store)
+        self.listings = InboxListings(sms, lambda name: self.registry.current().by_name(name))
 
     def inject_inbound(self, from_addr: str, to_addr: str, text: str) -> MessageView:
         """A message from outside arrives at `to_addr` now (status `received`)."""
@@ -62,7 +68,7 @@ class ControlService:
         """`all_messages`, each with its status history and segments (the inbox page's view)."""
         now_us, config = to_us(self._sms.clock.now()), self._sms.config
         return [
-            timeline(m, now_us, config.lifecycle, config.disclaimers)
+            timeline(m, now_us, config.lifecycle, self._sms.disclaimers())
             for m in self._sms.store.all(from_addr, to_addr)
         ]
 
@@ -73,7 +79,7 @@ class ControlService:
             return None
         now_us, config = to_us(self._sms.clock.now()), self._sms.config
         pending = [
-            timeline(m, now_us, config.lifecycle, config.disclaimers).next_change
+            timeline(m, now_us, config.lifecycle, self._sms.disclaimers()).next_change
             for m in self._not_final(now_us)
         ]
         return min((change for change in pending if change is not None), default=None)
@@ -93,11 +99,35 @@ class ControlService:
 
     def reset(self) -> None:
         """Forget every message, put the clock back to its start (the real time unless
-        `clock_start` is set) and a seeded id sequence back to its first id."""
+        `clock_start` is set), a seeded id sequence back to its first id, and the accounts and
+        tokens back to the configured ones."""
         self._sms.store.reset()
         self._sms.clock.reset()
         self._sms.ids.reset()
         self.listings.next_epoch()
+        self.registry.reset()
+
+    def reset_account(self, name: str) -> int:
+        """Forget only the messages the account `name` sent or that were sent to a number it
+        owns now; the account, its tokens, the clock and the ids stay. NotFound if no such
+        account. An account owning every number (`*`) sees every message: all are forgotten."""
+        account = self._account(name)
+        self.listings.next_epoch()  # open inbox pages read everything again
+        if account.all_numbers:
+            count = self._sms.store.count()
+            self._sms.store.reset()
+            return count
+        return self._sms.store.forget(Viewer(account.name, account.numbers))
+
+    def accounts(self) -> list[Account]:
+        """The accounts in force now (their tokens are never listed)."""
+        return list(self.registry.current())
+
+    def _account(self, name: str) -> Account:
+        account = self.registry.current().by_name(name)
+        if account is None:
+            raise NotFound(f"No account is named {name!r}.")
+        return account
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move a manual clock; a real one raises ClockNotAdjustableError (409)."""

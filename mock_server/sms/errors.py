@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from mock_server.sms.paging import InvalidCursor
 
 __all__ = [
+    "AccountConflict",
     "ClockNotAdjustableError",
     "DomainError",
     "FieldError",
@@ -55,3 +56,7 @@ class SimulatedServerError(DomainError):
 
 class ClockNotAdjustableError(DomainError):
     """Only a manual clock can be moved; the real one cannot (409)."""
+
+
+class AccountConflict(DomainError):  # noqa: N818 - the name the HTTP layer maps
+    """An account name that exists, or a number another account owns (409)."""

@@ -14,8 +14,10 @@ reader learns of it from `epoch`, which every reset changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from mock_server.sms.accounts import Account
 from mock_server.sms.checks import check_number, raise_if
 from mock_server.sms.errors import FieldError
 from mock_server.sms.instants import to_us
@@ -61,14 +63,17 @@ def _check_limit(errors: list[FieldError], limit: int, largest: int) -> None:
 
 
 class InboxListings:
-    def __init__(self, sms: SmsService) -> None:
+    """`account_named` finds an account in force now (configured or made at run time)."""
+
+    def __init__(self, sms: SmsService, account_named: Callable[[str], Account | None]) -> None:
         self._sms = sms
+        self._account_named = account_named
 
     def _account_scope(self, errors: list[FieldError], name: str | None) -> Viewer | bool | None:
         """The viewer of account `name` (None: it owns every number); False: no account asked."""
         if name is None:
             return False
-        account = self._sms.config.accounts.by_name(name)
+        account = self._account_named(name)
         if account is None:
             errors.append(FieldError("account", f"there is no account named {name!r}"))
             return False
@@ -76,7 +81,8 @@ class InboxListings:
 
     def _timelines(self, rows: list[StoredMessage]) -> tuple[Timeline, ...]:
         now_us, config = to_us(self._sms.clock.now()), self._sms.config
-        return tuple(timeline(m, now_us, config.lifecycle, config.disclaimers) for m in rows)
+        disclaimers = self._sms.disclaimers()
+        return tuple(timeline(m, now_us, config.lifecycle, disclaimers) for m in rows)
 
     def _after(self, cursor: str | None, query: str) -> int | None:
         if cursor is None:

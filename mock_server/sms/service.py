@@ -14,13 +14,14 @@ The control API's use cases are `mock_server.sms.control.ControlService`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from mock_server.sms.accounts import Account
 from mock_server.sms.checks import check_limit, check_number, check_text, raise_if
 from mock_server.sms.clock import Clock
 from mock_server.sms.config import Config, check_fits
+from mock_server.sms.disclaimers import Disclaimers
 from mock_server.sms.errors import (
     FieldError,
     InvalidCursor,
@@ -81,9 +82,13 @@ class SmsService:
         limits: Limits,
         ids: MessageIds | None = None,
         cursor_secret: bytes | None = None,
+        disclaimers: Callable[[], Disclaimers] | None = None,
     ) -> None:
         check_fits(config, limits)
         self.config = config
+        #: The disclaimers in force: the config's, or those of the live accounts
+        #: (`AccountRegistry.disclaimers`: an account made at run time may bring its own).
+        self.disclaimers = disclaimers or (lambda: config.disclaimers)
         self.store = store
         self.clock = clock
         self.limits = limits
@@ -112,7 +117,7 @@ class SmsService:
         errors: list[FieldError] = []
         check_number(errors, "from", from_addr)
         check_number(errors, "to", to_addr)
-        full = self.config.disclaimers.append(text, from_addr) if disclaimer and text else text
+        full = self.disclaimers().append(text, from_addr) if disclaimer and text else text
         check_text(errors, self.limits, text, full)
         raise_if(errors)
         self._require_owner(account, from_addr, "send from")

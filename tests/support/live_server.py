@@ -26,20 +26,25 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    args: Sequence[str] = (), command: Sequence[str] = (sys.executable, "-m", "mock_server")
+    args: Sequence[str] = (),
+    command: Sequence[str] = (sys.executable, "-m", "mock_server"),
+    ca_file: Path | None = None,
 ) -> Iterator[LiveServer]:
     """Serve the mock with extra `args` (`--db`, `--workers`...) until the block ends; a test
     may kill it sooner. Its output goes to a temporary file, shown if it fails to start.
-    `command` starts it (another install's `aatrox-sms-mock`, say)."""
+    `command` starts it (another install's `aatrox-sms-mock`, say). With `ca_file` the server
+    is one serving HTTPS (args say how) whose certificate that CA file verifies."""
     port = free_port()
     command = [*command, "--host", "127.0.0.1", "--port", str(port)]
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             [*command, *args], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
         )
-        server = LiveServer(process, f"http://127.0.0.1:{port}")
+        scheme = "http" if ca_file is None else "https"
+        server = LiveServer(process, f"{scheme}://127.0.0.1:{port}")
         try:
-            _wait_for_health(server, output)
+            # The server writes its CA file as it starts: the test verifies with it once up.
+            _wait_for_health(server, output, verify=ca_file is None)
             yield server
         finally:
             process.terminate()
@@ -50,13 +55,14 @@ def live_server(
                 process.wait()
 
 
-def _wait_for_health(server: LiveServer, output: IO[bytes]) -> None:
+def _wait_for_health(server: LiveServer, output: IO[bytes], verify: bool = True) -> None:
     try:
         wait_until_answering(
             server.base_url + "/_mock/health",
             lambda: server.process.poll() is None,
             "the mock",
             START_DEADLINE_S,
+            verify,
         )
     except (RuntimeError, TimeoutError) as exc:
         output.seek(0)

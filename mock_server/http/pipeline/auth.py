@@ -8,15 +8,22 @@ hands connexion a security handler that closes over its accounts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from connexion.exceptions import OAuthProblem
 from connexion.security import NO_VALUE, BearerSecurityHandler
 
 from mock_server.http.pipeline.authorization import bearer_token, has_authorization
-from mock_server.sms.accounts import Accounts
+from mock_server.sms.accounts import Account
 
 TokenInfo = dict[str, Any]
+
+
+class Accounts(Protocol):
+    """Who holds a token: the configured `Accounts`, or the live `AccountRegistry`, which is
+    read again on every call, so that a token revoked at run time is refused at once."""
+
+    def authenticate(self, token: str) -> Account | None: ...
 
 
 def token_check(accounts: Accounts) -> Callable[[str], TokenInfo | None]:

@@ -8,8 +8,9 @@ are set.
 
 Two kinds: random (`error_rate`, a share of the matching calls fails) and deterministic
 (`fail_next`: exactly the next N matching calls fail, then the faults turn themselves off).
-A call matches when its operation is one of `operations` (None: every public call); the
-others are neither slowed, failed nor counted.
+A call matches when its operation is one of `operations` (None: every public call) and, when
+`accounts` are named, its token is one of theirs; the others are neither slowed, failed nor
+counted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from connexion.exceptions import ProblemException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.contract import FaultBounds
+from mock_server.http.pipeline.authorization import bearer_token
 from mock_server.http.problems.documents import problem
 from mock_server.sms.state import StateStore
 
@@ -34,14 +36,18 @@ _KEY = "faults"
 class Faults:
     """`error_rate` is the share (0 to 1) of matching calls answered 500; `latency_ms` is added
     to each matching call; `fail_next`, when set, is how many more matching calls are answered
-    500 (then none: error_rate must be 0 with it); `operations` the operationIds that match."""
+    500 (then none: error_rate must be 0 with it); `operations` the operationIds that match;
+    `accounts`: only the calls whose token belongs to one of these accounts (empty: any call)."""
 
     error_rate: float = 0.0
     latency_ms: int = 0
     fail_next: int | None = None
     operations: tuple[str, ...] | None = None
+    accounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # From JSON (the store, a request body) lists: kept as tuples, hashable and frozen.
+        object.__setattr__(self, "accounts", tuple(self.accounts))
         if self.fail_next is not None and self.fail_next < 1:
             raise ValueError("fail_next must be 1 or more")
         if self.fail_next is not None and self.error_rate:
@@ -49,8 +55,12 @@ class Faults:
         if self.operations is not None:
             object.__setattr__(self, "operations", tuple(self.operations))  # from JSON's list
 
-    def matches(self, operation_id: str | None) -> bool:
-        return self.operations is None or operation_id in self.operations
+    def matches(self, operation_id: str | None, account: Callable[[], str | None]) -> bool:
+        """Whether a call of `operation_id` is touched; `account` names the caller's account
+        (asked only when the faults are scoped to accounts: it reads the token)."""
+        if self.operations is not None and operation_id not in self.operations:
+            return False
+        return not self.accounts or account() in self.accounts
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -118,7 +128,8 @@ class FaultMiddleware:
     the same `PUT /_mock/faults`. Only calls of the chosen operations match (`operation_of`
     names a call's operationId: this runs before connexion's routing); with `fail_next`,
     `take_one` counts a matching call against it (in the store, atomically) and says whether
-    it is one of those to fail.
+    it is one of those to fail. Faults scoped to `accounts` apply only to calls whose bearer
+    token `account_of` names one of them (read as authentication reads it).
     """
 
     def __init__(
@@ -128,8 +139,10 @@ class FaultMiddleware:
         prefix: str,
         operation_of: Callable[[str, str], str | None],
         take_one: Callable[[], bool],
+        account_of: Callable[[str], str | None],
         rng: random.Random | None = None,
     ) -> None:
+        self.account_of = account_of
         self.app = app
         self.faults = faults
         self.prefix = prefix
@@ -140,9 +153,14 @@ class FaultMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             faults = self.faults()
-            if faults != _OFF and faults.matches(self.operation_of(scope["method"], scope["path"])):
+            operation_id = self.operation_of(scope["method"], scope["path"])
+            if faults != _OFF and faults.matches(operation_id, lambda: self._account(scope)):
                 await self._apply(faults)
         await self.app(scope, receive, send)
+
+    def _account(self, scope: Scope) -> str | None:
+        token = bearer_token(scope["headers"])
+        return None if token is None else self.account_of(token)
 
     async def _apply(self, faults: Faults) -> None:
         if faults.fail_next is not None:

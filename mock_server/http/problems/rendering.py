@@ -75,6 +75,7 @@ _TO_PROBLEM: dict[type[Exception], ToProblem] = {
     domain.NotOwned: _as(403),
     domain.NotFound: _as(404),
     domain.ClockNotAdjustableError: _as(409),
+    domain.AccountConflict: _as(409),
     domain.SimulatedServerError: _as(500),
 }
 #: The errors the app answers with a problem (the fast path renders them with `render`).

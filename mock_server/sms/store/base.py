@@ -189,4 +189,10 @@ class MessageStore(StateStore, Protocol):
         """Forget every message (the control state stays; seqs are never reused)."""
         ...
 
+    def forget(self, viewer: Viewer) -> int:
+        """Forget the messages `viewer.account` sent and those sent to one of `viewer.numbers`
+        (the scoped `POST /_mock/reset {"account": ...}`), in one transaction; answer how many.
+        Every other message, the control state and the seq counter stay as they are."""
+        ...
+
     def close(self) -> None: ...

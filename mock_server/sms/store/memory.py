@@ -329,5 +329,30 @@ class MemoryStore:
             self._newest = {}
             self._conversation_log = []
 
+    def forget(self, viewer: Viewer) -> int:
+        def kept(message: StoredMessage) -> bool:
+            return (
+                message.sender_account != viewer.account and message.to_addr not in viewer.numbers
+            )
+
+        def filtered(index: dict[str, list[StoredMessage]]) -> dict[str, list[StoredMessage]]:
+            # Filtering keeps each list's order; emptied lists go, like a fresh store's.
+            lists = {key: [m for m in listed if kept(m)] for key, listed in index.items()}
+            return {key: listed for key, listed in lists.items() if listed}
+
+        with self._lock:
+            before = len(self._all)
+            self._all = [message for message in self._all if kept(message)]
+            self._by_id = {message.id: message for message in self._all}
+            self._inboxes = filtered(self._inboxes)
+            self._inboxes_from = {
+                to: by_sender
+                for to, senders in self._inboxes_from.items()
+                if (by_sender := filtered(senders))
+            }
+            self._sent_by = filtered(self._sent_by)
+            self._sent_to = filtered(self._sent_to)
+            return before - len(self._all)
+
     def close(self) -> None:
         """Nothing to release."""

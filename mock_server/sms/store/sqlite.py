@@ -437,6 +437,16 @@ class SqliteStore:
             conn.execute("DELETE FROM messages")
             conn.execute("DELETE FROM conversations")
 
+    def forget(self, viewer: Viewer) -> int:
+        numbers = sorted(viewer.numbers)
+        # Both halves are index reads (messages_sent_by, messages_sent_to).
+        sql = (
+            "DELETE FROM messages WHERE sender_account = ?"
+            f" OR to_addr IN ({', '.join('?' * len(numbers))})"
+        )
+        with self._write() as conn:
+            return conn.execute(sql, (viewer.account, *numbers)).rowcount
+
     def close(self) -> None:
         """Close every thread's connection; the store reopens lazily if used again."""
         with self._opened_lock:
