@@ -33,6 +33,7 @@ from mock_server.http.middleware import (
 from mock_server.http.operations import decorate_once
 from mock_server.http.problems import Bounds
 from mock_server.http.spec_limits import limits_from_spec
+from mock_server.http.store_calls import StoreCalls
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.validation import middlewares, validator_map
 from mock_server.sms.clock import Clock, ManualClock, RealClock
@@ -42,6 +43,7 @@ from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parent
 # In a checkout the contract is at the repository's root; an installed wheel has its copy inside
@@ -140,6 +142,7 @@ def create_app(
     public_spec: Path = PUBLIC_SPEC,
     journal_size: int = DEFAULT_SIZE,
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
+    store_timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -156,6 +159,8 @@ def create_app(
     `journal_size` is how many public calls the request journal keeps (`GET /_mock/requests`,
     `mock_server.http.journal`); 0 turns the journal off.
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
+    `store_timeout_s` bounds a call's wait for a store that may wait (`store_calls`), as the
+    store's own limit's backstop: give the store the same limit (`--store-timeout`).
     """
     config = config or default_config()
     store = store or MemoryStore()
@@ -185,7 +190,9 @@ def create_app(
         "validate_responses": validate_responses,
         "pythonic_params": True,
     }
-    public = _by_operation_id(PublicApi(service))
+    calls = StoreCalls(store.blocks, store_timeout_s)
+    bounds = Bounds.from_schema(_public_spec(public_spec)["components"]["schemas"]["Problem"])
+    public = _by_operation_id(PublicApi(service, calls))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
     control_spec = load_control_spec(public_spec)
     control = ControlService(service)
@@ -200,7 +207,10 @@ def create_app(
         **options,
     )
     app.add_middleware(
-        FaultMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, faults=faults.current
+        FaultMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        faults=faults.current,
+        calls=calls,
     )
     app.add_middleware(
         BodyLimitMiddleware,
@@ -238,6 +248,8 @@ def create_app(
             journal=journal,
             changes=changes,
             body_timeout_s=body_timeout_s,
+            calls=calls,
+            store_failed=errors.store_failure(bounds),
         )
     # Outside connexion's exception middleware: they see every answer as it is sent, the
     # rendered problems and the fast path's answers too.
@@ -252,7 +264,5 @@ def create_app(
             account_of=account_name(config.accounts),
             recorded=lambda: changes.notify(REQUESTS),
         )
-    errors.register(
-        app, Bounds.from_schema(_public_spec(public_spec)["components"]["schemas"]["Problem"])
-    )
+    errors.register(app, bounds)
     return app

@@ -36,6 +36,7 @@ from mock_server.sms.config import (
     parse_seed,
 )
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S as DEFAULT_STORE_TIMEOUT_S
 
 ENV = "AATROX_MOCK_"
 #: uvicorn's own default for `timeout_keep_alive`.
@@ -123,6 +124,12 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="seconds a request's body may take to arrive; then a 408 and the connection closed",
     )
     parser.add_argument(
+        "--store-timeout",
+        type=_seconds,
+        default=env.get(ENV + "STORE_TIMEOUT", str(DEFAULT_STORE_TIMEOUT_S)),
+        help="seconds a call may wait for the store (--db locked or slow); then a 500 problem",
+    )
+    parser.add_argument(
         "--keep-alive-timeout",
         type=_seconds,
         default=env.get(ENV + "KEEP_ALIVE_TIMEOUT", str(DEFAULT_KEEP_ALIVE_TIMEOUT_S)),
@@ -148,8 +155,8 @@ def load(path: Path | None, seed: int | None = None) -> Config:
     return config if seed is None else dataclasses.replace(config, seed=seed)
 
 
-def open_store(db: Path | None) -> MessageStore:
-    return MemoryStore() if db is None else SqliteStore(db)
+def open_store(db: Path | None, timeout_s: float = DEFAULT_STORE_TIMEOUT_S) -> MessageStore:
+    return MemoryStore() if db is None else SqliteStore(db, timeout_s=timeout_s)
 
 
 def app_from_env() -> object:
@@ -157,13 +164,14 @@ def app_from_env() -> object:
     db = os.environ.get(ENV + "DB")
     args = _parser().parse_args([])
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
-    store = open_store(Path(db) if db else None)
+    store = open_store(Path(db) if db else None, args.store_timeout)
     return create_app(
         config,
         store=store,
         fast_path=args.fast_path,
         journal_size=args.journal_size,
         body_timeout_s=args.body_timeout,
+        store_timeout_s=args.store_timeout,
     )
 
 
@@ -222,10 +230,11 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         uvicorn.run(
             create_app(
                 config,
-                store=open_store(args.db),
+                store=open_store(args.db, args.store_timeout),
                 fast_path=args.fast_path,
                 journal_size=args.journal_size,
                 body_timeout_s=args.body_timeout,
+                store_timeout_s=args.store_timeout,
             ),
             host=args.host,
             port=args.port,
@@ -243,6 +252,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         os.environ[ENV + "SEED"] = str(args.seed)
     os.environ[ENV + "JOURNAL_SIZE"] = str(args.journal_size)
     os.environ[ENV + "BODY_TIMEOUT"] = str(args.body_timeout)
+    os.environ[ENV + "STORE_TIMEOUT"] = str(args.store_timeout)
     uvicorn.run(
         "mock_server.cli:app_from_env",
         factory=True,

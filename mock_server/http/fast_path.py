@@ -35,6 +35,7 @@ both paths to the same answers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
+from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,8 +54,10 @@ from mock_server.http.events import REQUESTS, Changes
 from mock_server.http.faults import Faults
 from mock_server.http.journal import RequestJournal, problem_summary
 from mock_server.http.middleware import MAX_BODY_BYTES
+from mock_server.http.store_calls import StoreCalls
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.http.validation import is_valid
+from mock_server.sms.store import StoreUnavailableError
 
 Handler = Callable[..., Awaitable[Response]]
 TokenCheck = Callable[[str], dict[str, Any] | None]
@@ -112,7 +116,10 @@ def _no_faults() -> Faults:
 def _internal_error(exc: Exception) -> Response:
     """The answer connexion's exception middleware gives an unexpected exception (logged), for
     one raised here, outside it."""
-    answer = ExceptionMiddleware.common_error_handler(None, exc)
+    return _response(ExceptionMiddleware.common_error_handler(None, exc))
+
+
+def _response(answer: ConnexionResponse) -> Response:
     return Response(
         answer.body, answer.status_code, dict(answer.headers or {}), media_type=answer.mimetype
     )
@@ -189,8 +196,16 @@ class FastPath:
         changes: Changes | None = None,
         body_limit: int = MAX_BODY_BYTES,
         body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
+        calls: StoreCalls | None = None,
+        store_failed: Callable[[Exception], ConnexionResponse] | None = None,
     ) -> None:
         self.app = app
+        # How the faults are read (off the loop for a store that may wait, as the handlers do),
+        # and the problem a failing store is answered with.
+        self.calls = calls or StoreCalls(blocks=False)
+        self.store_failed = store_failed or functools.partial(
+            ExceptionMiddleware.common_error_handler, None
+        )
         self.token_info = token_info
         self.faults = faults
         self.journal = journal if journal is not None and journal.size else None
@@ -230,7 +245,7 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        if route is None or not self._without_faults():
+        if route is None or not await self._without_faults():
             await self.app(scope, receive, send)
             return
         operation, path_values = route
@@ -251,6 +266,9 @@ class FastPath:
             replayed = rest if hand_on.replay is None else bodies.replay(hand_on.replay, rest)
             await self.app(scope, replayed, send)
             return
+        except StoreUnavailableError as exc:
+            # Answered here: connexion's call would wait for the failing store a second time.
+            response = _response(self.store_failed(exc))
         except RENDERED:
             # Raised before anything was stored: connexion's call raises it again, and renders it.
             await self.app(
@@ -264,11 +282,11 @@ class FastPath:
         finally:  # also when the client is gone: the call was made
             self._answered(scope, response, account)
 
-    def _without_faults(self) -> bool:
+    async def _without_faults(self) -> bool:
         """Whether no fault is set. If the faults cannot be read (a failing store), the layers
         inside answer, within connexion's error handling."""
         try:
-            return self.faults() == _NO_FAULTS
+            return await self.calls(self.faults) == _NO_FAULTS
         except Exception:  # see the docstring
             return False
 

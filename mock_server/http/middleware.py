@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.http.faults import Faults
 from mock_server.http.problems import problem
+from mock_server.http.store_calls import StoreCalls
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -129,15 +130,18 @@ class FaultMiddleware:
         faults: Callable[[], Faults],
         prefix: str = "/api/",
         rng: random.Random | None = None,
+        calls: StoreCalls | None = None,
     ) -> None:
         self.app = app
         self.faults = faults
         self.prefix = prefix
         self.rng = rng or random.Random()
+        # Read off the event loop when the store may wait (`store_calls`).
+        self.calls = calls or StoreCalls(blocks=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
-            faults = self.faults()
+            faults = await self.calls(self.faults)
             if faults.latency_ms:
                 await asyncio.sleep(faults.latency_ms / 1000)
             if faults.error_rate and self.rng.random() < faults.error_rate:

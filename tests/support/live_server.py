@@ -22,6 +22,15 @@ START_DEADLINE_S = 30.0
 class LiveServer:
     process: subprocess.Popen[bytes]
     base_url: str
+    #: What the server printed so far (its log), read back by `log()`.
+    output: IO[bytes] | None = None
+
+    def log(self) -> str:
+        if self.output is None:
+            return ""
+        self.output.flush()
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace")
 
 
 @contextmanager
@@ -37,7 +46,7 @@ def live_server(
         process = subprocess.Popen(
             [*command, *args], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
         )
-        server = LiveServer(process, f"http://127.0.0.1:{port}")
+        server = LiveServer(process, f"http://127.0.0.1:{port}", output)
         try:
             _wait_for_health(server, output)
             yield server
