@@ -35,10 +35,13 @@ from mock_server.sms.config import (
     load_config_file,
     parse_seed,
 )
-from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore, StoreUnavailableError
 from mock_server.sms.store.base import DEFAULT_TIMEOUT_S as DEFAULT_STORE_TIMEOUT_S
 
 ENV = "AATROX_MOCK_"
+#: A `--db` that starts with one of these is a PostgreSQL URL (postgres.URL_SCHEMES, without
+#: importing psycopg, which only the `postgres` extra installs).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 #: uvicorn's own default for `timeout_keep_alive`.
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 
@@ -82,9 +85,9 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
         default=env.get(ENV + "DB"),
-        help="SQLite file: messages survive restarts (in memory if omitted)",
+        help="SQLite file: messages survive restarts (in memory if omitted); or a PostgreSQL"
+        " URL, postgresql://USER:PASSWORD@HOST:PORT/DBNAME, that several mocks can share",
     )
     parser.add_argument(
         "--workers",
@@ -155,8 +158,31 @@ def load(path: Path | None, seed: int | None = None) -> Config:
     return config if seed is None else dataclasses.replace(config, seed=seed)
 
 
-def open_store(db: Path | None, timeout_s: float = DEFAULT_STORE_TIMEOUT_S) -> MessageStore:
-    return MemoryStore() if db is None else SqliteStore(db, timeout_s=timeout_s)
+def open_store(db: str | Path | None, timeout_s: float = DEFAULT_STORE_TIMEOUT_S) -> MessageStore:
+    """The store `--db` names: none, memory; a postgresql:// URL, PostgreSQL; else a SQLite
+    file. Raises StoreUnavailableError (a message without the password) if it cannot open."""
+    if db is None or db == "":
+        return MemoryStore()
+    if isinstance(db, str) and db.startswith(POSTGRES_SCHEMES):
+        try:
+            from mock_server.sms.store.postgres import PostgresStore
+        except ImportError:
+            raise StoreUnavailableError(
+                "A PostgreSQL --db needs psycopg: pip install 'aatrox-sms-toolkit[postgres]'."
+            ) from None
+        return PostgresStore(db, timeout_s=timeout_s)
+    return SqliteStore(Path(db), timeout_s=timeout_s)
+
+
+def _store_name(db: str | None) -> str:
+    """The store, as the banner names it: never a PostgreSQL password."""
+    if not db:
+        return "in memory"
+    if db.startswith(POSTGRES_SCHEMES):
+        from mock_server.sms.store.postgres import display
+
+        return f"PostgreSQL {display(db)}"
+    return f"SQLite {db}"
 
 
 def app_from_env() -> object:
@@ -164,7 +190,7 @@ def app_from_env() -> object:
     db = os.environ.get(ENV + "DB")
     args = _parser().parse_args([])
     config = load(Path(p) if (p := os.environ.get(ENV + "CONFIG")) else None, args.seed)
-    store = open_store(Path(db) if db else None, args.store_timeout)
+    store = open_store(db or None, args.store_timeout)
     return create_app(
         config,
         store=store,
@@ -177,7 +203,7 @@ def app_from_env() -> object:
 
 def _banner(args: argparse.Namespace, config: Config) -> str:
     base = f"http://{args.host}:{args.port}"
-    store = f"SQLite {args.db}" if args.db else "in memory"
+    store = _store_name(args.db)
     return "\n".join(
         [
             f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
@@ -227,10 +253,15 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         return 2
     print(_banner(args, config), flush=True)
     if args.workers == 1:
+        try:
+            store = open_store(args.db, args.store_timeout)
+        except StoreUnavailableError as exc:
+            print(f"mock_server: {exc}", file=sys.stderr)
+            return 2
         uvicorn.run(
             create_app(
                 config,
-                store=open_store(args.db, args.store_timeout),
+                store=store,
                 fast_path=args.fast_path,
                 journal_size=args.journal_size,
                 body_timeout_s=args.body_timeout,

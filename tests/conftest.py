@@ -6,12 +6,14 @@ with `--hypothesis-profile=long` and a random `--hypothesis-seed`, which wins ov
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
 
 from tests.contract import budget, reporting
 from tests.contract.targets import limits_report
+from tests.support import postgres
 
 # deadline=None: a test that talks to a server is timed by the server, not by the data it draws.
 settings.register_profile("dev", max_examples=50, deadline=None)
@@ -41,3 +43,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     lines = [*limits_report(reporting.counts), *reporting.summary_lines(), budget.summary()]
     for line in lines:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster, started once per session (per xdist worker); skips
+    with the reason where none can be started (not root and Debian's postgresql missing)."""
+    reason = postgres.unavailable()
+    if reason is not None:
+        pytest.skip(f"no PostgreSQL: {reason}")
+    with postgres.cluster() as cluster:
+        yield cluster

@@ -37,13 +37,10 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from mock_server.sms.instants import to_us
-from mock_server.sms.lifecycle import Outcome
-from mock_server.sms.segments import Encoding
 from mock_server.sms.store.base import (
     DEFAULT_TIMEOUT_S,
     DuplicateMessageIdError,
@@ -54,6 +51,9 @@ from mock_server.sms.store.base import (
     StoreUnavailableError,
     Viewer,
 )
+from mock_server.sms.store.rows import COLUMNS as _COLUMNS
+from mock_server.sms.store.rows import END as _END
+from mock_server.sms.store.rows import message as _message
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -106,44 +106,9 @@ _SCHEMA = (
     ) WITHOUT ROWID""",
 )
 
-_COLUMNS = (
-    "seq, id, sender_account, from_addr, to_addr, text, encoding, segment_count, created_at,"
-    " arrival_at, outcome, inbound"
-)
-if _COLUMNS.split(", ") != [field.name for field in fields(StoredMessage)]:
-    raise RuntimeError("_COLUMNS must list StoredMessage's fields, in order (see _message)")
-# "No bound" for seq ranges computed in SQL.
-_END = 1 << 62
 # SQLite's default cap on the terms of one compound SELECT is 500: past this many owned numbers
 # a history reads them with one `IN` instead of one ordered, limited read each.
 _MAX_MERGED_NUMBERS = 400
-
-
-_ENCODINGS: dict[str, Encoding] = {"gsm7": "gsm7", "ucs2": "ucs2"}
-_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
-
-
-def _message(row: tuple[Any, ...]) -> StoredMessage:
-    """A row of `_COLUMNS` as a message: positional, since `_COLUMNS` is in the fields' order
-    (a page of 1000 converts in about two thirds of the time it took with keywords)."""
-    seq, id_, account, from_, to, text, encoding, segments, created, arrival, outcome, inbound = row
-    try:
-        return StoredMessage(
-            seq,
-            id_,
-            account,
-            from_,
-            to,
-            text,
-            _ENCODINGS[encoding],
-            segments,
-            created,
-            arrival,
-            _OUTCOMES[outcome],
-            bool(inbound),
-        )
-    except KeyError as exc:
-        raise ValueError(f"unknown value {exc.args[0]!r} in the database") from None
 
 
 def _seq_range(
