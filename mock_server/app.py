@@ -43,7 +43,7 @@ from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
-from mock_server.sms.store.base import DEFAULT_TIMEOUT_S
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S, ChangeFeed
 
 ROOT = Path(__file__).resolve().parent
 # In a checkout the contract is at the repository's root; an installed wheel has its copy inside
@@ -177,6 +177,8 @@ def create_app(
     )
     faults = FaultSwitch(store)
     journal, changes = RequestJournal(journal_size), Changes()
+    if isinstance(store, ChangeFeed):  # issue 19: cues for changes other hosts made
+        store.listen(changes.notify_from_thread)
 
     app = AsyncApp(
         __name__,

@@ -173,3 +173,37 @@ def _sends_while_killing(base_url: str, victim: subprocess.Popen[bytes]) -> list
         thread.join(timeout=15)
     assert len(answered) > after_kill, "no send was answered after the kill"
     return answered
+
+
+def test_an_event_stream_on_one_host_is_cued_by_a_send_another_answered(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    args = ["--db", postgres_cluster.new_database()]
+    cued = threading.Event()
+    connected = threading.Event()
+
+    with live_server(args) as one, live_server(args) as two:
+
+        def watch() -> None:
+            """Host one's stream: past the events every connect starts with, the next one."""
+            with (
+                httpx.Client(base_url=one.base_url, timeout=20) as client,
+                client.stream("GET", "/_mock/events") as stream,
+            ):
+                seen = 0
+                for line in stream.iter_lines():
+                    if line == "event: messages":
+                        seen += 1
+                        if seen == 1:
+                            connected.set()
+                        elif seen == 2:
+                            cued.set()
+                            return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        assert connected.wait(10), "host one's stream never started"
+        time.sleep(0.3)  # past the stream's coalescing of its first events
+        with httpx.Client(base_url=two.base_url, headers=AUTH, timeout=10) as http:
+            assert http.post(SEND, json=BODY).status_code == 200
+        assert cued.wait(5), "a send answered by host two did not cue host one's stream"

@@ -13,7 +13,9 @@ a stopping server from waiting on an open page (uvicorn waits for running respon
 client holds a connection forever.
 
 The cues come from this process's calls: with several workers (`--workers`, SQLite), a change
-served by another worker shows on the next cue or reconnect.
+served by another worker shows on the next cue or reconnect. A store with a change feed
+(PostgreSQL's LISTEN/NOTIFY) also cues `messages` for changes that other processes and hosts
+made, through `notify_from_thread`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ class Changes:
 
     def __init__(self) -> None:
         self._listeners: set[Listener] = set()
+        # -- issue 19 (several hosts): the loop the streams run on, for cues from other threads.
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def notify_from_thread(self, topic: str) -> None:
+        """`notify`, from a thread other than the event loop's (a store's change feed)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.notify, topic)
+
+    # -- end of issue 19's addition
 
     def notify(self, topic: str) -> None:
         for listener in self._listeners:
@@ -51,6 +63,7 @@ class Changes:
             self.notify(MESSAGES)
 
     def listen(self) -> Listener:
+        self._loop = asyncio.get_running_loop()  # issue 19: see notify_from_thread
         listener = Listener(self)
         self._listeners.add(listener)
         return listener

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.segments import Encoding
@@ -145,3 +145,14 @@ class MessageStore(StateStore, Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ChangeFeed(Protocol):
+    """A store that several processes share and that tells each of them when another changed
+    something (PostgreSQL's LISTEN/NOTIFY): the inbox page's cues then cover every host."""
+
+    def listen(self, cue: Callable[[str], None]) -> None:
+        """From now until `close`, call `cue(topic)` (on a thread of the store's) after each
+        change any process commits: messages stored or forgotten, the shared state set."""
+        ...

@@ -13,6 +13,11 @@ Schema: versioned migrations (`_MIGRATIONS`), applied at start by one process un
 advisory lock while the others wait for it; the version is a row of `aatrox_schema`. Tables are
 prefixed `aatrox_`, so the database may hold other things.
 
+Change feed (`ChangeFeed`): each transaction that changes messages or the shared state also
+sends a NOTIFY on `aatrox_changes` (delivered at its commit, with no extra round trip), and
+`listen` relays them from a connection of its own, so the inbox page open on one host is cued
+by a send another host answered.
+
 Failures: every wait is bounded by `timeout_s` (`--store-timeout`: the pool's wait for a
 connection, and the server's `statement_timeout` and `lock_timeout`); a failing call raises
 `StoreUnavailableError`, rolled back, with a message that never holds the password.
@@ -79,6 +84,11 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 _MIGRATION_LOCK = 0x6161_7472_6F78_0001
 _MESSAGES_LOCK = 0x6161_7472_6F78_0002
 _STATE_LOCK = 0x6161_7472_6F78_0003
+#: The NOTIFY channel of the change feed, and the topic it carries (events.MESSAGES).
+_CHANNEL = "aatrox_changes"
+_TOPIC = "messages"
+#: How often the feed's thread looks whether the store was closed, and waits to reconnect.
+_LISTEN_POLL_S = 1.0
 #: How long a process waits for another's migrations at start.
 _MIGRATION_WAIT_S = 120
 #: Past this many owned numbers a history reads them with one `= ANY` instead of one ordered,
@@ -141,7 +151,9 @@ class PostgresStore:
         except psycopg.ProgrammingError:
             raise StoreUnavailableError("The PostgreSQL URL given as --db is not valid.") from None
         self._display = display(url)
+        self._url = url
         self._timeout = timeout_s
+        self._closed = threading.Event()
         self._local = threading.local()
         wait_ms = max(1, int(timeout_s * 1000))
         self._pool = ConnectionPool(
@@ -200,9 +212,10 @@ class PostgresStore:
     # -- connections and transactions -------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, lock: int) -> Iterator[psycopg.Connection[Any]]:
+    def _transaction(self, lock: int, *, writes: bool = True) -> Iterator[psycopg.Connection[Any]]:
         """A transaction holding the advisory lock `lock`, or the one this thread already has
-        open (a manual clock read from inside add() or inbox()), then taking `lock` too."""
+        open (a manual clock read from inside add() or inbox()), then taking `lock` too. One
+        that `writes` cues the change feed when it commits."""
         current: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if current is not None:
             current.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
@@ -213,6 +226,8 @@ class PostgresStore:
             try:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
                 yield conn
+                if writes:  # sent at COMMIT, only if it commits: the change feed's cue
+                    conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, _TOPIC))
             finally:
                 self._local.conn = None
 
@@ -329,7 +344,7 @@ class PostgresStore:
         )
         # The writers' lock, so that no send is half-way between reading the clock and
         # committing while we read ours (see MessageStore).
-        with self._transaction(_MESSAGES_LOCK) as conn:
+        with self._transaction(_MESSAGES_LOCK, writes=False) as conn:
             now_us = to_us(now())
             senders = () if from_addr is None else (from_addr,)
             rows = conn.execute(sql, (to_addr, *senders, now_us, *after_args, limit)).fetchall()
@@ -444,5 +459,28 @@ class PostgresStore:
             # TRUNCATE keeps the identity going (CONTINUE IDENTITY): seqs are never reused.
             conn.execute("TRUNCATE aatrox_messages")
 
+    # -- change feed ------------------------------------------------------------------------
+
+    def listen(self, cue: Callable[[str], None]) -> None:
+        threading.Thread(
+            target=self._relay, args=(cue,), name="aatrox-changes", daemon=True
+        ).start()
+
+    def _relay(self, cue: Callable[[str], None]) -> None:
+        """LISTEN on a connection of its own, reconnecting after a failure, until `close`."""
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(
+                    self._url, autocommit=True, connect_timeout=max(2, round(self._timeout))
+                ) as conn:
+                    conn.execute(f"LISTEN {_CHANNEL}")
+                    while not self._closed.is_set():
+                        for notice in conn.notifies(timeout=_LISTEN_POLL_S):
+                            cue(notice.payload)
+            except psycopg.Error:
+                # The database went away: the next connect retries; a page reloads on its own.
+                self._closed.wait(_LISTEN_POLL_S)
+
     def close(self) -> None:
+        self._closed.set()
         self._pool.close()
