@@ -32,6 +32,7 @@ from mock_server.http.middleware import (
 )
 from mock_server.http.operations import decorate_once
 from mock_server.http.problems import Bounds
+from mock_server.http.shared_journal import JournalStore, SharedJournal
 from mock_server.http.spec_limits import limits_from_spec
 from mock_server.http.store_calls import StoreCalls
 from mock_server.http.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
@@ -179,6 +180,8 @@ def create_app(
     journal, changes = RequestJournal(journal_size), Changes()
     if isinstance(store, ChangeFeed):  # issue 19: cues for changes other hosts made
         store.listen(changes.notify_from_thread)
+    if isinstance(store, JournalStore):  # issue 19: one journal for every host
+        journal = SharedJournal(store, journal_size)
 
     app = AsyncApp(
         __name__,

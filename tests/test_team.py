@@ -207,3 +207,31 @@ def test_an_event_stream_on_one_host_is_cued_by_a_send_another_answered(
         with httpx.Client(base_url=two.base_url, headers=AUTH, timeout=10) as http:
             assert http.post(SEND, json=BODY).status_code == 200
         assert cued.wait(5), "a send answered by host two did not cue host one's stream"
+
+
+def test_the_request_journal_is_one_for_every_host_and_trimmed_to_its_size(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    args = ["--db", postgres_cluster.new_database(), "--journal-size", "5"]
+    with (
+        live_server(args) as one_server,
+        live_server(args) as two_server,
+        httpx.Client(base_url=one_server.base_url, headers=AUTH, timeout=10) as one,
+        httpx.Client(base_url=two_server.base_url, headers=AUTH, timeout=10) as two,
+    ):
+        sent = two.post(SEND, json=BODY)
+        assert sent.status_code == 200
+        assert one.get("/api/v2/sms/not-an-id").status_code == 400
+        listed = one.get("/_mock/requests").json()
+        assert [(e["method"], e["status"]) for e in listed["requests"]] == [
+            ("GET", 400),
+            ("POST", 200),
+        ]
+        assert listed["requests"][1]["account"] == "dev"
+        for index in range(6):
+            assert (one, two)[index % 2].post(SEND, json=BODY).status_code == 200
+        on_two = two.get("/_mock/requests").json()["requests"]
+        assert len(on_two) == 5
+        assert on_two == one.get("/_mock/requests").json()["requests"]
+        assert one.delete("/_mock/requests").status_code == 204
+        assert two.get("/_mock/requests").json()["requests"] == []

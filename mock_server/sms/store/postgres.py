@@ -77,6 +77,13 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX aatrox_messages_sent_to ON aatrox_messages (to_addr, seq)",
         "CREATE TABLE aatrox_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    (
+        # The request journal, shared by every host (JSON entries, oldest first by id).
+        """CREATE TABLE aatrox_journal (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            entry TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -87,6 +94,7 @@ _STATE_LOCK = 0x6161_7472_6F78_0003
 #: The NOTIFY channel of the change feed, and the topic it carries (events.MESSAGES).
 _CHANNEL = "aatrox_changes"
 _TOPIC = "messages"
+_JOURNAL_TOPIC = "requests"  # events.REQUESTS
 #: How often the feed's thread looks whether the store was closed, and waits to reconnect.
 _LISTEN_POLL_S = 1.0
 #: How long a process waits for another's migrations at start.
@@ -176,6 +184,9 @@ class PostgresStore:
         except psycopg.Error as exc:
             self._pool.close()
             raise StoreUnavailableError(self.failure(exc)) from None
+        except BaseException:  # a schema too new: no pool left open behind the error
+            self._pool.close()
+            raise
 
     def failure(self, exc: BaseException) -> str:
         """What a failed call says: the database (no password) and the driver's reason."""
@@ -458,6 +469,37 @@ class PostgresStore:
         with self._transaction(_MESSAGES_LOCK) as conn:
             # TRUNCATE keeps the identity going (CONTINUE IDENTITY): seqs are never reused.
             conn.execute("TRUNCATE aatrox_messages")
+
+    # -- the request journal (mock_server.http.shared_journal) ------------------------------
+
+    @_failing_as_store
+    def journal_append(self, entries: Sequence[str], size: int) -> None:
+        """Append JSON `entries`, keep the newest `size`, and cue every host's journal pane."""
+        with self._pool.connection() as conn, conn.transaction():
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO aatrox_journal (entry) VALUES (%s)", [(e,) for e in entries]
+                )
+            conn.execute(
+                "DELETE FROM aatrox_journal WHERE id <= (SELECT max(id) FROM aatrox_journal) - %s",
+                (size,),
+            )
+            conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, _JOURNAL_TOPIC))
+
+    @_failing_as_store
+    def journal_entries(self, size: int) -> list[str]:
+        """The newest `size` JSON entries, newest first."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT entry FROM aatrox_journal ORDER BY id DESC LIMIT %s", (size,)
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    @_failing_as_store
+    def journal_clear(self) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("DELETE FROM aatrox_journal")
+            conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, _JOURNAL_TOPIC))
 
     # -- change feed ------------------------------------------------------------------------
 
