@@ -206,7 +206,7 @@ def create_app(
         base_path=CONTROL_BASE,
         resolver=Resolver(
             function_resolver=_by_operation_id(
-                ControlApi(control, faults), InboxApi(control, journal, changes)
+                ControlApi(control, faults), InboxApi(control, journal, changes, calls)
             )
         ),
         **options,

@@ -149,3 +149,16 @@ def test_two_mocks_on_one_database_act_as_one(url: str, tmp_path: Path) -> None:
         # A reset through one empties the other.
         assert two.post("/_mock/reset").status_code == 204
         assert one.get("/_mock/messages").json()["messages"] == []
+
+
+def test_worker_processes_share_the_postgres_store(url: str) -> None:
+    with live_server(["--db", url, "--workers", "2"]) as server:
+        sent_ids = []
+        for _ in range(10):  # new connections, spread over both workers
+            with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as http:
+                sent = http.post(SEND, json=BODY)
+                assert sent.status_code == 200, sent.text
+                sent_ids.append(sent.json()["id"])
+        with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as http:
+            listed = [m["id"] for m in http.get("/_mock/messages").json()["messages"]]
+        assert listed == sent_ids

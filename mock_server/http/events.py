@@ -21,8 +21,9 @@ made, through `notify_from_thread`.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -103,12 +104,12 @@ def event(name: str, data: str = "") -> bytes:
 
 async def stream(
     changes: Changes,
-    next_change: Callable[[], float | None],
+    next_change: Callable[[], float | Awaitable[float | None] | None],
     lifetime_s: float = LIFETIME_S,
 ) -> AsyncIterator[bytes]:
     """The event stream: `retry`, both topics at once (the page loads everything), then each
     cue as it comes. `next_change()` is how many seconds until the next status transition
-    (None: none is due)."""
+    (None: none is due); it may be a coroutine (issue 19: a store read kept off the loop)."""
     listener = changes.listen()
     try:
         yield f"retry: {RETRY_MS}\n\n".encode()
@@ -116,6 +117,8 @@ async def stream(
         ends = time.monotonic() + lifetime_s
         while (left := ends - time.monotonic()) > 0:
             due = next_change()
+            if inspect.isawaitable(due):  # issue 19: see the docstring
+                due = await due
             topics = await listener.wait(left if due is None else min(left, max(due, 0.0)))
             if due is not None and due <= left and not topics:
                 topics = {MESSAGES}  # a status changed on the clock
