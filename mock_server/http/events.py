@@ -21,6 +21,7 @@ made, through `notify_from_thread`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -64,7 +65,8 @@ class Changes:
             self.notify(MESSAGES)
 
     def listen(self) -> Listener:
-        self._loop = asyncio.get_running_loop()  # issue 19: see notify_from_thread
+        with contextlib.suppress(RuntimeError):  # issue 19: see notify_from_thread
+            self._loop = asyncio.get_running_loop()  # (none when called outside a stream)
         listener = Listener(self)
         self._listeners.add(listener)
         return listener
