@@ -27,6 +27,7 @@ from mock_server.http.pipeline.faults import FaultMiddleware, FaultSwitch
 from mock_server.http.pipeline.gate import RouteGate
 from mock_server.http.pipeline.operations import decorate_once
 from mock_server.http.pipeline.request_guard import RequestGuard
+from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S, BodyTimeoutMiddleware
 from mock_server.http.pipeline.validation import middlewares, validator_map
 from mock_server.http.problems import rendering as errors
@@ -35,6 +36,7 @@ from mock_server.inbox.events import Changes
 from mock_server.inbox.journal import ObservingMiddleware, RequestJournal
 from mock_server.inbox.observer import CallObserver
 from mock_server.inbox.page import InboxPage
+from mock_server.inbox.shared_journal import JournalStore, SharedJournal
 from mock_server.sms.clock import Clock, ManualClock, RealClock
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.control import ControlService
@@ -44,6 +46,7 @@ from mock_server.sms.numbers import E164_PATTERN
 from mock_server.sms.registry import AccountRegistry
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S, ChangeFeed
 
 #: Where the contract is, and how control.yaml is read: `mock_server.contract`'s, named here too
 #: for the callers that import them from the app.
@@ -88,6 +91,7 @@ def create_app(
     body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
     allowed_hosts: Sequence[str] = (),
     control_token: str | None = None,
+    store_timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> AsyncApp:
     """A connexion app serving `openapi.yaml` (and the control API under `/_mock`).
 
@@ -107,6 +111,8 @@ def create_app(
     `body_timeout_s` bounds the time a request's body may take to arrive (then a 408).
     `allowed_hosts` are the Host names served besides loopback ones; `control_token`, if set, is
     the key every control call needs (`mock_server.http.pipeline.request_guard`).
+    `store_timeout_s` bounds a call's wait for a store that may wait (`store_calls`), as the
+    store's own limit's backstop: give the store the same limit (`--store-timeout`).
     """
     contract = load_contract(public_spec, control_spec)
     if contract.phone_pattern != E164_PATTERN:
@@ -138,11 +144,16 @@ def create_app(
         disclaimers=accounts.disclaimers,
     )
     faults = FaultSwitch(store, contract.fault_bounds)
-    journal = RequestJournal(
-        contract.journal_size if journal_size is None else journal_size,
-        contract.routes.operation_id,
+    size = contract.journal_size if journal_size is None else journal_size
+    journal = (
+        # One journal for every host sharing the store (issue 19), else this process's own.
+        SharedJournal(store, size, contract.routes.operation_id)
+        if isinstance(store, JournalStore)
+        else RequestJournal(size, contract.routes.operation_id)
     )
     changes = Changes()
+    if isinstance(store, ChangeFeed):  # cues for changes other hosts made (issue 19)
+        store.listen(changes.notify_from_thread)
     observer = CallObserver(journal, changes, contract.is_public)
 
     app = AsyncApp(
@@ -157,7 +168,8 @@ def create_app(
         "validate_responses": validate_responses,
         "pythonic_params": True,
     }
-    public = _by_operation_id(PublicApi(service))
+    calls = StoreCalls(store.blocks, store_timeout_s)
+    public = _by_operation_id(PublicApi(service, calls))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
     control = ControlService(service, accounts)
     app.add_api(
@@ -168,7 +180,7 @@ def create_app(
                 # First: its `reset` (whole, or of one account) is the one served.
                 AccountsApi(control),
                 ControlApi(control, faults),
-                InboxApi(control, journal, changes),
+                InboxApi(control, journal, changes, calls),
             )
         ),
         **options,
@@ -183,6 +195,7 @@ def create_app(
         operation_of=contract.routes.operation_id,
         take_one=faults.take_one,
         account_of=account_name(accounts),
+        calls=calls,
     )
     app.add_middleware(
         RouteGate,
@@ -213,6 +226,8 @@ def create_app(
             faults=faults.current,
             observer=observer,
             body_timeout_s=body_timeout_s,
+            calls=calls,
+            store_failed=errors.store_failure(contract.problem_bounds),
         )
     # Outside connexion's exception middleware: it sees every answer as it is sent, the
     # rendered problems too (the fast path tells the observer of its own answers).

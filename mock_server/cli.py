@@ -47,10 +47,14 @@ from mock_server.sms.config import (
     read_config_file,
 )
 from mock_server.sms.instants import parse_instant
-from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore, StoreUnavailableError
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S as DEFAULT_STORE_TIMEOUT_S
 from mock_server.tls import Https, TlsError, own_certificate, self_signed
 
 ENV = "AATROX_MOCK_"
+#: A `--db` that starts with one of these is a PostgreSQL URL (postgres.URL_SCHEMES, without
+#: importing psycopg, which only the `postgres` extra installs).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 #: uvicorn's own default for `timeout_keep_alive`.
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 
@@ -113,9 +117,9 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
         default=env.get(ENV + "DB"),
-        help="SQLite file: messages survive restarts (in memory if omitted)",
+        help="SQLite file: messages survive restarts (in memory if omitted); or a PostgreSQL"
+        " URL, postgresql://USER:PASSWORD@HOST:PORT/DBNAME, that several mocks can share",
     )
     parser.add_argument(
         "--workers",
@@ -194,6 +198,12 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="with --tls-self-signed: where to write the CA certificate (default: a temp file)",
     )
     parser.add_argument(
+        "--store-timeout",
+        type=_seconds,
+        default=env.get(ENV + "STORE_TIMEOUT", str(DEFAULT_STORE_TIMEOUT_S)),
+        help="seconds a call may wait for the store (--db locked or slow); then a 500 problem",
+    )
+    parser.add_argument(
         "--keep-alive-timeout",
         type=_seconds,
         default=env.get(ENV + "KEEP_ALIVE_TIMEOUT", str(DEFAULT_KEEP_ALIVE_TIMEOUT_S)),
@@ -262,8 +272,31 @@ def load(
     return config
 
 
-def open_store(db: Path | None) -> MessageStore:
-    return MemoryStore() if db is None else SqliteStore(db)
+def open_store(db: str | Path | None, timeout_s: float = DEFAULT_STORE_TIMEOUT_S) -> MessageStore:
+    """The store `--db` names: none, memory; a postgresql:// URL, PostgreSQL; else a SQLite
+    file. Raises StoreUnavailableError (a message without the password) if it cannot open."""
+    if db is None or db == "":
+        return MemoryStore()
+    if isinstance(db, str) and db.startswith(POSTGRES_SCHEMES):
+        try:
+            from mock_server.sms.store.postgres import PostgresStore
+        except ImportError:
+            raise StoreUnavailableError(
+                "A PostgreSQL --db needs psycopg: pip install 'aatrox-sms-toolkit[postgres]'."
+            ) from None
+        return PostgresStore(db, timeout_s=timeout_s)
+    return SqliteStore(Path(db), timeout_s=timeout_s)
+
+
+def _store_name(db: str | None) -> str:
+    """The store, as the banner names it: never a PostgreSQL password."""
+    if not db:
+        return "in memory"
+    if db.startswith(POSTGRES_SCHEMES):
+        from mock_server.sms.store.postgres import display
+
+        return f"PostgreSQL {display(db)}"
+    return f"SQLite {db}"
 
 
 def app_from_env() -> object:
@@ -277,7 +310,7 @@ def app_from_env() -> object:
         args.clock,
         args.clock_start,
     )
-    store = open_store(Path(db) if db else None)
+    store = open_store(db or None, args.store_timeout)
     return create_app(
         config,
         store=store,
@@ -286,6 +319,7 @@ def app_from_env() -> object:
         body_timeout_s=args.body_timeout,
         allowed_hosts=args.allowed_hosts,
         control_token=args.control_token,
+        store_timeout_s=args.store_timeout,
     )
 
 
@@ -313,7 +347,7 @@ def https_from(args: argparse.Namespace, config: Config) -> Https | None:
 
 def _banner(args: argparse.Namespace, config: Config, https: Https | None = None) -> str:
     base = f"{'https' if https else 'http'}://{_url_host(args.host)}:{args.port}"
-    store = f"SQLite {args.db}" if args.db else "in memory"
+    store = _store_name(args.db)
     return "\n".join(
         [
             f"Aatrox SMS mock {__version__} (API {api_version()}), messages {store},"
@@ -442,15 +476,21 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     print(_banner(args, config, https), flush=True)
     quiet_documented_problems()  # (each worker inherits no logging setup: app_from_env too)
     if args.workers == 1:
+        try:
+            store = open_store(args.db, args.store_timeout)
+        except StoreUnavailableError as exc:
+            print(f"mock_server: {exc}", file=sys.stderr)
+            return 2
         uvicorn.run(
             create_app(
                 config,
-                store=open_store(args.db),
+                store=store,
                 fast_path=args.fast_path,
                 journal_size=args.journal_size,
                 body_timeout_s=args.body_timeout,
                 allowed_hosts=args.allowed_hosts,
                 control_token=args.control_token,
+                store_timeout_s=args.store_timeout,
             ),
             host=args.host,
             port=args.port,
@@ -476,6 +516,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     os.environ[ENV + "ALLOWED_HOSTS"] = ",".join(args.allowed_hosts)
     if args.control_token is not None:
         os.environ[ENV + "CONTROL_TOKEN"] = args.control_token
+    os.environ[ENV + "STORE_TIMEOUT"] = str(args.store_timeout)
     uvicorn.run(
         "mock_server.console:worker_app",  # quiets connexion's import in each worker
         factory=True,

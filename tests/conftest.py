@@ -11,10 +11,13 @@ its counts came from a worker), so a run of unit tests needs no contract tooling
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
 from hypothesis import settings
+
+from tests.support import postgres
 
 #: The module that counts contract cases; loaded by the contract tests that use it.
 _REPORTING = "tests.contract.reporting"
@@ -61,3 +64,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     lines = [*limits_report(reporting.counts), *reporting.summary_lines(), budget.summary()]
     for line in lines:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster, started once per session (per xdist worker); skips
+    with the reason where none can be started (not root and Debian's postgresql missing)."""
+    reason = postgres.unavailable()
+    if reason is not None:
+        pytest.skip(f"no PostgreSQL: {reason}")
+    with postgres.cluster() as cluster:
+        yield cluster

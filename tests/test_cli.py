@@ -614,3 +614,43 @@ def test_a_bad_tls_section_stops_it_naming_the_key(
 ) -> None:
     assert cli.main(["--config", _config(tmp_path, text)]) == 2
     assert named in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_a_store_timeout_that_is_not_a_positive_number_stops_it(
+    served: Served, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--store-timeout", value])
+    assert stopped.value.code == 2
+    assert "--store-timeout" in capsys.readouterr().err
+    assert served.calls == []
+
+
+def test_the_store_timeout_reaches_the_store_and_the_worker_processes(
+    served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[tuple[object, float]] = []
+    real_open = cli.open_store
+
+    def spy(db: Any, timeout_s: float = 0.0) -> Any:
+        opened.append((db, timeout_s))
+        return real_open(db, timeout_s)
+
+    monkeypatch.setattr(cli, "open_store", spy)
+    db = str(tmp_path / "timed.sqlite")
+    assert cli.main(["--db", db, "--store-timeout", "2.5"]) == 0
+    assert opened == [(db, 2.5)]
+    assert cli.main(["--workers", "2", "--db", db, "--store-timeout", "1.5"]) == 0
+    cli.app_from_env()
+    assert opened[-1] == (db, 1.5)
+
+
+def test_a_postgresql_url_is_named_without_its_password_and_a_path_stays_sqlite(
+    tmp_path: Path,
+) -> None:
+    url = "postgresql://mock:s3cret-pw@db.example:5433/sms"
+    assert cli._store_name(url) == "PostgreSQL postgresql://mock@db.example:5433/sms"
+    assert "s3cret-pw" not in cli._store_name(url)
+    assert cli._store_name(None) == "in memory"
+    assert type(cli.open_store(str(tmp_path / "x.sqlite"))).__name__ == "SqliteStore"

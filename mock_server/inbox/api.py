@@ -9,17 +9,27 @@ from __future__ import annotations
 from starlette.responses import Response, StreamingResponse
 
 from mock_server.http.handlers import ok, timeline_json
+from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.inbox import events
 from mock_server.inbox.events import Changes
 from mock_server.inbox.journal import RequestJournal
 from mock_server.sms.control import ControlService
+from mock_server.sms.store import StoreUnavailableError
 
 
 class InboxApi:
-    def __init__(self, control: ControlService, journal: RequestJournal, changes: Changes) -> None:
+    def __init__(
+        self,
+        control: ControlService,
+        journal: RequestJournal,
+        changes: Changes,
+        calls: StoreCalls | None = None,
+    ) -> None:
         self.control = control
         self.journal = journal
         self.changes = changes
+        # The stream's store reads, off the event loop for a store that may wait.
+        self.calls = calls or StoreCalls(blocks=False)
 
     def list_conversations(
         self,
@@ -61,7 +71,14 @@ class InboxApi:
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
-    def _next_change(self) -> float | None:
-        """Seconds until the next status transition of any message, with a real clock."""
+    async def _next_change(self) -> float | None:
+        """Seconds until the next status transition of any message, with a real clock; None
+        when the store fails (the stream goes on with the cues alone)."""
+        try:
+            return await self.calls(self._seconds_to_next_change)
+        except StoreUnavailableError:
+            return None
+
+    def _seconds_to_next_change(self) -> float | None:
         # A manual clock moves only through a call, which cues the stream itself.
         return events.seconds_until(self.control.next_status_change(), self.control.now())

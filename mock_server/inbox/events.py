@@ -14,14 +14,18 @@ a stopping server from waiting on an open page (uvicorn waits for running respon
 client holds a connection forever.
 
 The cues come from this process's calls: with several workers (`--workers`, SQLite), a change
-served by another worker shows on the next cue or reconnect.
+served by another worker shows on the next cue or reconnect. A store with a change feed
+(PostgreSQL's LISTEN/NOTIFY) also cues `messages` for changes that other processes and hosts
+made, through `notify_from_thread`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
 MESSAGES = "messages"
@@ -38,12 +42,24 @@ class Changes:
 
     def __init__(self) -> None:
         self._listeners: set[Listener] = set()
+        # -- issue 19 (several hosts): the loop the streams run on, for cues from other threads.
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def notify_from_thread(self, topic: str) -> None:
+        """`notify`, from a thread other than the event loop's (a store's change feed)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.notify, topic)
+
+    # -- end of issue 19's addition
 
     def notify(self, topic: str) -> None:
         for listener in self._listeners:
             listener.cue(topic)
 
     def listen(self) -> Listener:
+        with contextlib.suppress(RuntimeError):  # issue 19: see notify_from_thread
+            self._loop = asyncio.get_running_loop()  # (none when called outside a stream)
         listener = Listener(self)
         self._listeners.add(listener)
         return listener
@@ -83,12 +99,12 @@ def event(name: str, data: str = "") -> bytes:
 
 async def stream(
     changes: Changes,
-    next_change: Callable[[], float | None],
+    next_change: Callable[[], float | Awaitable[float | None] | None],
     lifetime_s: float = LIFETIME_S,
 ) -> AsyncIterator[bytes]:
     """The event stream: `retry`, both topics at once (the page loads everything), then each
     cue as it comes. `next_change()` is how many seconds until the next status transition
-    (None: none is due)."""
+    (None: none is due); it may be a coroutine (issue 19: a store read kept off the loop)."""
     listener = changes.listen()
     try:
         yield f"retry: {RETRY_MS}\n\n".encode()
@@ -96,6 +112,8 @@ async def stream(
         ends = time.monotonic() + lifetime_s
         while (left := ends - time.monotonic()) > 0:
             due = next_change()
+            if inspect.isawaitable(due):  # issue 19: see the docstring
+                due = await due
             topics = await listener.wait(left if due is None else min(left, max(due, 0.0)))
             if due is not None and due <= left and not topics:
                 topics = {MESSAGES}  # a status changed on the clock

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from mock_server.sms.store import MemoryStore, SqliteStore
+from mock_server.sms.store.postgres import PostgresStore
 from tests.api.harness import Mock, running
+from tests.support import postgres
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +28,14 @@ def _sqlite_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def _postgres_mock(postgres_cluster: postgres.Cluster) -> Iterator[Mock]:
+    store = PostgresStore(postgres_cluster.new_database())
+    with running(store=store) as mock:
+        yield mock
+    store.close()
+
+
 @pytest.fixture
 def mock(_memory_mock: Mock) -> Mock:
     """The mock with the in-memory store, freshly reset."""
@@ -33,7 +43,7 @@ def mock(_memory_mock: Mock) -> Mock:
     return _memory_mock
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def any_store_mock(request: pytest.FixtureRequest) -> Mock:
     """The mock over each store kind, freshly reset: for the promises a store could break."""
     chosen: Mock = request.getfixturevalue(f"_{request.param}_mock")

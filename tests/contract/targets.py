@@ -22,6 +22,7 @@ from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 from mock_server.app import create_app, spec_limits
 from mock_server.sms.config import Config, default_config
 from mock_server.sms.lifecycle import Outcome
+from mock_server.sms.store import MessageStore
 
 TOKEN = "dev-token"  # the default config's dev account: it owns every number ("*")
 #: Where `make mock` serves. The in-process target is called with this base URL too, so the curl
@@ -80,13 +81,17 @@ def schemathesis_config(base_url: str = MAKE_MOCK_URL, **extra: Any) -> schemath
     )
 
 
-def contract_app(*, validate_responses: bool = True, fast_path: bool = True) -> AsyncApp:
+def contract_app(
+    *, validate_responses: bool = True, fast_path: bool = True, store: MessageStore | None = None
+) -> AsyncApp:
     """The connexion targets' app: the one factory, with connexion's response validation on
     (off only behind Prism's proxy, whose own validator must see the mock's answers as sent).
 
     With the fast path on (as served), its answers skip connexion's response validation;
     schemathesis's response checks and Prism's proxy hold them to the spec instead."""
-    return create_app(contract_config(), validate_responses=validate_responses, fast_path=fast_path)
+    return create_app(
+        contract_config(), validate_responses=validate_responses, fast_path=fast_path, store=store
+    )
 
 
 # -- what a case holds -------------------------------------------------------------------------

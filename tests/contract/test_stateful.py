@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -17,11 +18,23 @@ from schemathesis import Case, Response
 from schemathesis.checks import CheckFunction
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
+from mock_server.sms.store.postgres import PostgresStore
+from tests.contract import servers
 from tests.contract.budget import stateful_scenarios
 from tests.contract.conftest import Reach
 from tests.contract.reporting import record_failed_checks, reported_on
 from tests.contract.servers import SPEC, Endpoint
-from tests.contract.targets import TARGETS, TOKEN, Target, plan, runs_stateful, schemathesis_config
+from tests.contract.targets import (
+    CONNEXION_UVICORN,
+    TARGETS,
+    TOKEN,
+    Target,
+    contract_app,
+    plan,
+    runs_stateful,
+    schemathesis_config,
+)
+from tests.support import postgres
 
 BULK = "POST /api/v2/sms/send/bulk"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -96,17 +109,34 @@ def machine_for(endpoint: Endpoint) -> type[APIStateMachine]:
     return ContractStateMachine
 
 
+def _settings() -> hypothesis.settings:
+    return hypothesis.settings(
+        max_examples=stateful_scenarios(),
+        stateful_step_count=STEPS,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
+    )
+
+
 @pytest.mark.parametrize(
     "target", [t for t in TARGETS if runs_stateful(t)], ids=lambda target: target.name
 )
 def test_links_chain_on(target: Target, reach: Reach) -> None:
     machine = machine_for(reach(target))
-    machine.run(
-        settings=hypothesis.settings(
-            max_examples=stateful_scenarios(),
-            stateful_step_count=STEPS,
-            deadline=None,
-            suppress_health_check=list(hypothesis.HealthCheck),
-            phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
-        )
-    )
+    machine.run(settings=_settings())
+
+
+def test_links_chain_on_the_postgres_store(postgres_cluster: postgres.Cluster) -> None:
+    """The uvicorn target's mock (fast path on, response validation on), on a PostgreSQL store:
+    the chains hold there too (ids, cursors, paging)."""
+    store = PostgresStore(postgres_cluster.new_database())
+    try:
+        with (
+            servers.uvicorn_thread(contract_app(store=store)) as base_url,
+            httpx.Client(base_url=base_url, timeout=10) as control,
+        ):
+            endpoint = Endpoint(CONNEXION_UVICORN, base_url, control=control)
+            machine_for(endpoint).run(settings=_settings())
+    finally:
+        store.close()

@@ -22,6 +22,15 @@ START_DEADLINE_S = 30.0
 class LiveServer:
     process: subprocess.Popen[bytes]
     base_url: str
+    #: What the server printed so far (its log), read back by `log()`.
+    output: IO[bytes] | None = None
+
+    def log(self) -> str:
+        if self.output is None:
+            return ""
+        self.output.flush()
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace")
 
 
 @contextmanager
@@ -41,7 +50,7 @@ def live_server(
             [*command, *args], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
         )
         scheme = "http" if ca_file is None else "https"
-        server = LiveServer(process, f"{scheme}://127.0.0.1:{port}")
+        server = LiveServer(process, f"{scheme}://127.0.0.1:{port}", output)
         try:
             # The server writes its CA file as it starts: the test verifies with it once up.
             _wait_for_health(server, output, verify=ca_file is None)

@@ -16,21 +16,30 @@ from mock_server.sms.errors import ValidationFailed
 from mock_server.sms.limits import Limits
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.sms.store.postgres import PostgresStore
 
 StoreFactory = Callable[[], MessageStore]
 
 MANUAL_CONFIG_YAML = DEFAULT_CONFIG_YAML.replace("clock: real", "clock: manual")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
-    """Opens a store of one kind; for SQLite every call opens the same file again."""
+    """Opens a store of one kind; for SQLite every call opens the same file again, for
+    PostgreSQL the same new database (on the session's cluster)."""
     opened: list[MessageStore] = []
+    url = ""
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_cluster").new_database()
 
     def open_store() -> MessageStore:
-        store: MessageStore = (
-            MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "sms.db")
-        )
+        store: MessageStore
+        if request.param == "memory":
+            store = MemoryStore()
+        elif request.param == "sqlite":
+            store = SqliteStore(tmp_path / "sms.db")
+        else:
+            store = PostgresStore(url)
         opened.append(store)
         return store
 

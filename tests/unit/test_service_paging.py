@@ -20,6 +20,7 @@ from mock_server.sms.config import DEFAULT_CONFIG_YAML, load_config
 from mock_server.sms.control import ControlService
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore, SqliteStore
+from mock_server.sms.store.postgres import PostgresStore
 
 INBOX = "+61491570156"  # owned by acme
 SENDER = "+61491570158"  # dev may send from it (dev owns "*")
@@ -40,9 +41,15 @@ ACTIONS = st.lists(
 
 
 @contextmanager
-def open_store(kind: str) -> Iterator[MessageStore]:
+def open_store(kind: str, request: pytest.FixtureRequest | None = None) -> Iterator[MessageStore]:
+    """A store of `kind`; "postgres" needs the test's `request`, for the session's cluster."""
     with tempfile.TemporaryDirectory() as folder:
-        store = MemoryStore() if kind == "memory" else SqliteStore(Path(folder) / "sms.db")
+        store: MessageStore
+        if kind == "postgres":
+            assert request is not None
+            store = PostgresStore(request.getfixturevalue("postgres_cluster").new_database())
+        else:
+            store = MemoryStore() if kind == "memory" else SqliteStore(Path(folder) / "sms.db")
         try:
             yield store
         finally:
@@ -96,13 +103,15 @@ def test_a_traversal_equals_the_inbox_at_its_end(kind: str, actions: list[Action
         assert finished
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_traversals_under_concurrent_arrivals_never_repeat_or_skip(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "postgres"])
+def test_traversals_under_concurrent_arrivals_never_repeat_or_skip(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
     """Writers in threads on the real clock while a reader pages: every traversal is a gapless
     prefix of the final inbox order (arrival, seq). This is what reading the clock inside the
     store's lock guarantees."""
     config = load_config("lifecycle: {sent_after_s: 0, delivered_after_s: 0.002}\n")
-    with open_store(kind) as store:
+    with open_store(kind, request) as store:
         service = SmsService(config, store, RealClock(), limits=LIMITS)
         control = ControlService(service)
         acme, dev = _accounts(service)

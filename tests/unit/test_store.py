@@ -1,4 +1,4 @@
-"""One suite for every store: MemoryStore and SqliteStore must answer alike."""
+"""One suite for every store: MemoryStore, SqliteStore and PostgresStore must answer alike."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from mock_server.sms.instants import from_us, to_us
@@ -23,8 +25,12 @@ from mock_server.sms.store import (
     NewMessage,
     SqliteStore,
     StoredMessage,
+    StoreUnavailableError,
     Viewer,
 )
+from mock_server.sms.store import postgres as postgres_store
+from mock_server.sms.store.postgres import PostgresStore
+from tests.support import postgres
 
 T0 = datetime(2026, 3, 18, 8, 6, tzinfo=UTC)
 ACME = Viewer("acme", frozenset())  # sees what it sent
@@ -331,3 +337,51 @@ def test_sqlite_store_uses_a_write_ahead_log(tmp_path: Path) -> None:
     store.close()
     with contextlib.closing(sqlite3.connect(tmp_path / "sms.db")) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_postgres_stores_starting_at_once_migrate_the_schema_once(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    """Several hosts start together: one applies the migrations, the others wait for it."""
+    url = postgres_cluster.new_database()
+    with ThreadPoolExecutor(4) as pool:
+        stores = list(pool.map(lambda _: PostgresStore(url), range(4)))
+    try:
+        stored = add(stores[0], new())
+        assert [store.get(stored[0].id) for store in stores[1:]] == [stored[0]] * 3
+    finally:
+        for store in stores:
+            store.close()
+    with psycopg.connect(url) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM aatrox_schema ORDER BY 1")]
+    assert versions == list(range(1, postgres_store.SCHEMA_VERSION + 1))
+
+
+def test_a_postgres_database_at_an_older_version_is_migrated_keeping_its_messages(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    url = postgres_cluster.new_database()
+    store = PostgresStore(url)
+    stored = add(store, new())
+    store.close()
+    with psycopg.connect(url) as conn:  # back to version 1: before the shared journal
+        conn.execute("DROP TABLE aatrox_journal")
+        conn.execute("DELETE FROM aatrox_schema WHERE version > 1")
+    reopened = PostgresStore(url)
+    try:
+        assert reopened.all() == stored
+        reopened.journal_append(['{"status": 200}'], 10)
+        assert reopened.journal_entries(10) == ['{"status": 200}']
+    finally:
+        reopened.close()
+
+
+def test_a_postgres_database_newer_than_the_mock_is_refused(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    url = postgres_cluster.new_database()
+    PostgresStore(url).close()
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO aatrox_schema (version) VALUES (999)")
+    with pytest.raises(StoreUnavailableError, match="schema version 999"):
+        PostgresStore(url)

@@ -37,6 +37,7 @@ answers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
+from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.exceptions import ExceptionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,11 +54,13 @@ from mock_server.contract import Contract
 from mock_server.http.pipeline import bodies
 from mock_server.http.pipeline.authorization import bearer_value
 from mock_server.http.pipeline.faults import Faults
+from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.http.pipeline.timeouts import DEFAULT_BODY_TIMEOUT_S
 from mock_server.http.pipeline.validation import ASCII_INTEGER, is_valid
 from mock_server.http.problems.rendering import RENDERED, render, starlette_response
 from mock_server.inbox.journal import problem_summary
 from mock_server.inbox.observer import CallObserver
+from mock_server.sms.store import StoreUnavailableError
 
 Handler = Callable[..., Awaitable[Response]]
 TokenCheck = Callable[[str], dict[str, Any] | None]
@@ -186,9 +190,17 @@ class FastPath:
         faults: Callable[[], Faults] = _no_faults,
         observer: CallObserver | None = None,
         body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
+        calls: StoreCalls | None = None,
+        store_failed: Callable[[Exception], ConnexionResponse] | None = None,
     ) -> None:
         self.app = app
         self.routes = contract.routes
+        # How the faults are read (off the loop for a store that may wait, as the handlers do),
+        # and the problem a failing store is answered with.
+        self.calls = calls or StoreCalls(blocks=False)
+        self.store_failed = store_failed or functools.partial(
+            ExceptionMiddleware.common_error_handler, None
+        )
         self.token_info = token_info
         self.faults = faults
         self.observer = observer
@@ -216,7 +228,7 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        if route is None or not self._without_faults():
+        if route is None or not await self._without_faults():
             await self.app(scope, receive, send)
             return
         operation, path_values = route
@@ -237,6 +249,9 @@ class FastPath:
             replayed = rest if hand_on.replay is None else bodies.replay(hand_on.replay, rest)
             await self.app(scope, replayed, send)
             return
+        except StoreUnavailableError as exc:
+            # Answered here: connexion's call would wait for the failing store a second time.
+            response = starlette_response(self.store_failed(exc))
         except RENDERED as exc:
             response = render(exc, self.bounds)
         except Exception as exc:  # a bug or a failing store: what connexion answers
@@ -246,11 +261,11 @@ class FastPath:
         finally:  # also when the client is gone: the call was made
             self._answered(scope, response, account)
 
-    def _without_faults(self) -> bool:
+    async def _without_faults(self) -> bool:
         """Whether no fault is set. If the faults cannot be read (a failing store), the layers
         inside answer, within connexion's error handling."""
         try:
-            return self.faults() == _NO_FAULTS
+            return await self.calls(self.faults) == _NO_FAULTS
         except Exception:  # see the docstring
             return False
 

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.contract import FaultBounds
 from mock_server.http.pipeline.authorization import bearer_token
+from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.http.problems.documents import problem
 from mock_server.sms.state import StateStore
 
@@ -141,8 +142,12 @@ class FaultMiddleware:
         take_one: Callable[[], bool],
         account_of: Callable[[str], str | None],
         rng: random.Random | None = None,
+        calls: StoreCalls | None = None,
     ) -> None:
         self.account_of = account_of
+        # The settings are read (and `fail_next` counted) off the event loop when the store may
+        # wait (`store_calls`).
+        self.calls = calls or StoreCalls(blocks=False)
         self.app = app
         self.faults = faults
         self.prefix = prefix
@@ -152,7 +157,7 @@ class FaultMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
-            faults = self.faults()
+            faults = await self.calls(self.faults)
             operation_id = self.operation_of(scope["method"], scope["path"])
             if faults != _OFF and faults.matches(operation_id, lambda: self._account(scope)):
                 await self._apply(faults)
@@ -164,7 +169,7 @@ class FaultMiddleware:
 
     async def _apply(self, faults: Faults) -> None:
         if faults.fail_next is not None:
-            if self.take_one():  # counted first: the latency must not let another call past
+            if await self.calls(self.take_one):  # counted first: the latency must not let another call past
                 await self._delay(faults)
                 raise _injected()
             return

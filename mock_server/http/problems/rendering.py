@@ -7,6 +7,7 @@ to its bounds (`documents.Bounds`) in this one place.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from connexion import AsyncApp
@@ -16,6 +17,9 @@ from starlette.responses import Response
 
 from mock_server.http.problems.documents import Bounds, bad_request, problem
 from mock_server.sms import errors as domain
+from mock_server.sms.store import StoreUnavailableError
+
+_log = logging.getLogger(__name__)
 
 Handler = Callable[[ConnexionRequest | None, Exception], ConnexionResponse]
 ToProblem = Callable[[Exception], ProblemException]
@@ -33,6 +37,12 @@ def _invalid_cursor(exc: Exception) -> ProblemException:
 def _itself(exc: Exception) -> ProblemException:
     assert isinstance(exc, ProblemException)
     return exc
+
+
+def _store_failed(exc: Exception) -> ProblemException:
+    # One line, no traceback: the cause is the store's (named in the message), not a bug here.
+    _log.warning("%s", exc)
+    return problem(500, str(exc))
 
 
 def _as(status: int) -> ToProblem:
@@ -77,9 +87,17 @@ _TO_PROBLEM: dict[type[Exception], ToProblem] = {
     domain.ClockNotAdjustableError: _as(409),
     domain.AccountConflict: _as(409),
     domain.SimulatedServerError: _as(500),
+    StoreUnavailableError: _store_failed,
 }
 #: The errors the app answers with a problem (the fast path renders them with `render`).
 RENDERED: tuple[type[Exception], ...] = tuple(_TO_PROBLEM)
+
+
+def store_failure(bounds: Bounds) -> Callable[[Exception], ConnexionResponse]:
+    """The 500 problem for a failing store (`StoreUnavailableError`), as the app renders it:
+    for the fast path, which answers it itself rather than make connexion wait for the store a
+    second time."""
+    return lambda exc: bounds.apply(_complete(_store_failed(exc))).to_problem()
 
 
 def register(app: AsyncApp, bounds: Bounds) -> None:

@@ -6,6 +6,7 @@ from mock_server.sms.store.base import (
     MessageStore,
     NewMessage,
     StoredMessage,
+    StoreUnavailableError,
     Viewer,
 )
 from mock_server.sms.store.memory import MemoryStore
@@ -18,6 +19,7 @@ __all__ = [
     "MessageStore",
     "NewMessage",
     "SqliteStore",
+    "StoreUnavailableError",
     "StoredMessage",
     "Viewer",
 ]

@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.segments import Encoding
 from mock_server.sms.state import StateStore
+
+#: How long a call may wait for the store (a lock, the database server) before it fails with
+#: `StoreUnavailableError`: `--store-timeout`.
+DEFAULT_TIMEOUT_S = 5.0
 
 #: A position in an inbox: (arrival_at, seq) of the last message of a page.
 InboxPosition = tuple[int, int]
@@ -20,6 +24,13 @@ InboxPosition = tuple[int, int]
 
 class DuplicateMessageIdError(ValueError):
     """An id that is already stored (ids are random; this means a bug, not bad luck)."""
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store could not answer within its time limit, or failed (locked, gone, replaced,
+    unreachable). Raised instead of the driver's own errors, with a message that names the store
+    and never a password; what was being written is not stored (the transaction rolled back).
+    The HTTP layer answers it with a 500 problem, without a traceback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +113,12 @@ class MessageStore(StateStore, Protocol):
     processes: a message not yet committed when an inbox is read gets a creation instant (hence
     an arrival) at or after the reader's now and a higher seq, so it sorts after every message
     the reader returned and can never fall behind a cursor already handed out.
+
+    `blocks` says whether a call may wait (on a lock, a disk, a network): the HTTP layer runs
+    such a store's calls off the event loop, and calls one that never waits (memory) inline.
     """
+
+    blocks: bool
 
     def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         """Store all of `messages` or none of them, in order, with increasing `seq`.
@@ -196,3 +212,14 @@ class MessageStore(StateStore, Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ChangeFeed(Protocol):
+    """A store that several processes share and that tells each of them when another changed
+    something (PostgreSQL's LISTEN/NOTIFY): the inbox page's cues then cover every host."""
+
+    def listen(self, cue: Callable[[str], None]) -> None:
+        """From now until `close`, call `cue(topic)` (on a thread of the store's) after each
+        change any process commits: messages stored or forgotten, the shared state set."""
+        ...

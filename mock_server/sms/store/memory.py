@@ -112,6 +112,9 @@ def _read(
 class MemoryStore:
     """A `MessageStore` in memory; safe to share between threads (one re-entrant lock)."""
 
+    #: Its calls take microseconds and never wait on I/O: served inline, on the event loop.
+    blocks = False
+
     def __init__(self) -> None:
         # Re-entrant: `add` and `inbox` call the clock under the lock, and a manual clock reads
         # its instant from this very store.

@@ -13,6 +13,12 @@ take with it. What is promised:
   `synchronous=FULL` every COMMIT fsynced the WAL, which made a send about three times
   slower (measured at the domain level on ext4).
 
+Failures: a wait for the write lock is bounded (`timeout_s`, `--store-timeout`), then the call
+fails with `StoreUnavailableError`, as does any other error of SQLite's. Before each COMMIT the
+file at `path` must still be the one the connection opened (same device and inode): a file
+deleted or replaced while the mock runs would otherwise take every later send with it, each
+answered 200 into a file nobody will open again. Such a write fails and is rolled back.
+
 Concurrency: one connection per thread (and per process: a forked child opens its own); writers
 and inbox readers take SQLite's write lock with BEGIN IMMEDIATE, which is what keeps paging
 exact across processes (see `MessageStore`). Indexes: `id` (unique), `(to_addr, arrival_at,
@@ -28,29 +34,52 @@ fills it from the messages.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from mock_server.sms.instants import to_us
-from mock_server.sms.lifecycle import Outcome
-from mock_server.sms.segments import Encoding
 from mock_server.sms.store.base import (
+    DEFAULT_TIMEOUT_S,
     DuplicateMessageIdError,
     InboxPosition,
     MessageFilter,
     NewMessage,
     Now,
     StoredMessage,
+    StoreUnavailableError,
     Viewer,
     conversation_of,
 )
 from mock_server.sms.store.filters import TO_IN, branches
+from mock_server.sms.store.rows import COLUMNS as _COLUMNS
+from mock_server.sms.store.rows import END as _END
+from mock_server.sms.store.rows import message as _message
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _failing_as_store(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """SQLite's errors (a lock not taken in time, a missing table, a broken file) as
+    `StoreUnavailableError`; an IntegrityError is the caller's to judge (a duplicate id)."""
+
+    @functools.wraps(method)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"The SQLite store failed: {exc}.") from exc
+
+    return call
+
 
 SCHEMA_VERSION = 3
 
@@ -93,44 +122,9 @@ _SCHEMA = (
     ) WITHOUT ROWID""",
 )
 
-_COLUMNS = (
-    "seq, id, sender_account, from_addr, to_addr, text, encoding, segment_count, created_at,"
-    " arrival_at, outcome, inbound"
-)
-if _COLUMNS.split(", ") != [field.name for field in fields(StoredMessage)]:
-    raise RuntimeError("_COLUMNS must list StoredMessage's fields, in order (see _message)")
-# "No bound" for seq ranges computed in SQL.
-_END = 1 << 62
 # SQLite's default cap on the terms of one compound SELECT is 500: past this many owned numbers
 # a history reads them with one `IN` instead of one ordered, limited read each.
 _MAX_MERGED_NUMBERS = 400
-
-
-_ENCODINGS: dict[str, Encoding] = {"gsm7": "gsm7", "ucs2": "ucs2"}
-_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
-
-
-def _message(row: tuple[Any, ...]) -> StoredMessage:
-    """A row of `_COLUMNS` as a message: positional, since `_COLUMNS` is in the fields' order
-    (a page of 1000 converts in about two thirds of the time it took with keywords)."""
-    seq, id_, account, from_, to, text, encoding, segments, created, arrival, outcome, inbound = row
-    try:
-        return StoredMessage(
-            seq,
-            id_,
-            account,
-            from_,
-            to,
-            text,
-            _ENCODINGS[encoding],
-            segments,
-            created,
-            arrival,
-            _OUTCOMES[outcome],
-            bool(inbound),
-        )
-    except KeyError as exc:
-        raise ValueError(f"unknown value {exc.args[0]!r} in the database") from None
 
 
 def _seq_range(
@@ -167,9 +161,12 @@ def _seq_range(
 class SqliteStore:
     """A `MessageStore` in an SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: str | Path, *, busy_timeout_s: float = 30.0) -> None:
+    #: A call may wait for the write lock: the HTTP layer runs it off the event loop.
+    blocks = True
+
+    def __init__(self, path: str | Path, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._path = str(path)
-        self._timeout = busy_timeout_s
+        self._timeout = timeout_s
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._opened_lock = threading.Lock()
@@ -201,7 +198,7 @@ class SqliteStore:
             # NORMAL, not FULL: a committed transaction survives a process kill either way; FULL
             # only adds an fsync per commit against OS crashes (see the module docstring).
             conn.execute("PRAGMA synchronous = NORMAL")
-            local.conn, local.pid = conn, os.getpid()
+            local.conn, local.pid, local.file = conn, os.getpid(), self._file_identity()
             with self._opened_lock:
                 self._opened.append(conn)
         conn_: sqlite3.Connection = local.conn
@@ -217,25 +214,42 @@ class SqliteStore:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            if self._file_identity() != self._local.file:
+                raise StoreUnavailableError(
+                    "The SQLite database file was deleted or replaced while the mock ran: nothing"
+                    " was stored. Restart the mock to use the file now at that path."
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.rollback()  # a no-op when the failed statement already ended the transaction
             raise
 
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the file at the store's path; None if there is none."""
+        try:
+            status = Path(self._path).stat()
+        except FileNotFoundError:
+            return None
+        return status.st_dev, status.st_ino
+
     # -- control state ----------------------------------------------------------------------
 
+    @_failing_as_store
     def get_state(self, key: str) -> str | None:
         row = self._conn().execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_failing_as_store
     def set_state(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
 
+    @_failing_as_store
     def delete_state(self, key: str) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM state WHERE key = ?", (key,))
 
+    @_failing_as_store
     def update_state(self, key: str, update: Callable[[str | None], str]) -> str:
         with self._write() as conn:
             value = update(self.get_state(key))
@@ -244,6 +258,7 @@ class SqliteStore:
 
     # -- messages ---------------------------------------------------------------------------
 
+    @_failing_as_store
     def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         stored: list[StoredMessage] = []
         try:
@@ -290,12 +305,14 @@ class SqliteStore:
         )
         return message
 
+    @_failing_as_store
     def get(self, id: str) -> StoredMessage | None:
         row = (
             self._conn().execute(f"SELECT {_COLUMNS} FROM messages WHERE id = ?", (id,)).fetchone()
         )
         return None if row is None else _message(row)
 
+    @_failing_as_store
     def inbox(
         self,
         to_addr: str,
@@ -323,6 +340,7 @@ class SqliteStore:
             rows = conn.execute(sql, (to_addr, *senders, now_us, *after_args, limit)).fetchall()
         return [_message(row) for row in rows]
 
+    @_failing_as_store
     def history(
         self,
         viewer: Viewer | None,
@@ -358,6 +376,7 @@ class SqliteStore:
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
         return [_message(row) for row in rows]
 
+    @_failing_as_store
     def select(
         self,
         which: MessageFilter,
@@ -395,6 +414,7 @@ class SqliteStore:
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
         return [_message(row) for row in rows]
 
+    @_failing_as_store
     def conversations(
         self,
         limit: int,
@@ -416,6 +436,7 @@ class SqliteStore:
         rows = self._conn().execute(sql, (*args, limit)).fetchall()
         return [_message(row) for row in rows]
 
+    @_failing_as_store
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
         where = ["1"]
         args: list[str] = []
@@ -428,15 +449,18 @@ class SqliteStore:
         sql = f"SELECT {_COLUMNS} FROM messages WHERE {' AND '.join(where)} ORDER BY seq"
         return [_message(row) for row in self._conn().execute(sql, args).fetchall()]
 
+    @_failing_as_store
     def count(self) -> int:
         count: int = self._conn().execute("SELECT count(*) FROM messages").fetchone()[0]
         return count
 
+    @_failing_as_store
     def reset(self) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM messages")
             conn.execute("DELETE FROM conversations")
 
+    @_failing_as_store
     def forget(self, viewer: Viewer) -> int:
         numbers = sorted(viewer.numbers)
         # Both halves are index reads (messages_sent_by, messages_sent_to).
