@@ -12,6 +12,11 @@ For scripts, unittest and any test framework (pytest users get the same object f
         with mock.faults(fail_next=1, operations=["sendSms"]):
             ...  # the app's next send is answered 500, its retry is not
         assert [r.status for r in mock.requests(path="/send")] == [200, 500, 200]
+        new = mock.rotate_token()  # the old token is a 401 from now on; `mock.token` is `new`
+        team_b = mock.add_account("team-b", ["+61491570160"])  # its first token
+
+    with MockServer(config={"tls": "self-signed"}) as mock:  # HTTPS, verified by `client()`
+        httpx.get(mock.base_url + "/_mock/health", verify=mock.verify)  # trusts `mock.ca_file`
 
 `MockControl` holds the helpers, each one short method over one control call (`_call`), over
 any httpx client of the mock: `MockServer` adds the server (uvicorn on a socket of its own).
