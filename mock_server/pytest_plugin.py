@@ -13,8 +13,8 @@ The fixture is a `mock_server.MockServer` (outside pytest, hold one yourself): o
 pytest session (one per worker under pytest-xdist) and config, on a free loopback port, under
 uvicorn in a thread of the test process: it starts in a fraction of a second and needs no other
 process. Before each test that uses it, it is reset: no messages, an empty journal of calls
-(`requests()`), no faults, the clock at its start. Another config: override the fixture
-`aatrox_mock_config` (README, "Testing your own app").
+(`requests()`), no faults, the clock at its start, the configured accounts and tokens. Another
+config: override the fixture `aatrox_mock_config` (README, "Testing your own app").
 
 What a test can count on, unless its config says otherwise (the built-in config):
 
@@ -34,6 +34,22 @@ What a test can count on, unless its config says otherwise (the built-in config)
   owns `+61491570156` and `+61491570157` only. The default disclaimer is "Reply STOP to opt
   out.", and `+61491570156`'s is "Acme Pty Ltd. Reply STOP to opt out.".
 - No faults: each call is answered at once; `faults(...)` changes that inside its block.
+- The configured accounts and tokens: what a test added, issued, revoked or rotated
+  (`add_account`, `issue_token`, `revoke_token`, `rotate_token`) is undone by the next test's
+  reset, and `token` is `dev-token` again.
+- Plain HTTP, `ca_file` None. With `tls: self-signed` in `aatrox_mock_config`, HTTPS only:
+  `base_url` is `https://127.0.0.1:PORT`, `ca_file` the CA's certificate, and the helpers and
+  `client()` verify against it (`verify` is the SSL context for your own client)::
+
+      @pytest.fixture(scope="session")
+      def aatrox_mock_config():
+          return {"tls": "self-signed"}
+
+      def test_refreshes_its_token(aatrox_mock: AatroxMock) -> None:
+          new = aatrox_mock.rotate_token()  # the old token is a 401 from now on
+          ...
+
+  (docs/https-and-tokens.md).
 
 The helpers that return the generated client's models need the client installed
 (`pip install ./generated` in the toolkit's repository); the plugin itself does not.
@@ -129,8 +145,9 @@ def _aatrox_mocks() -> Iterator[_Mocks]:
 @pytest.fixture
 def aatrox_mock(_aatrox_mocks: _Mocks, aatrox_mock_config: ConfigSource) -> Iterator[AatroxMock]:
     """A live Aatrox SMS mock, reset for this test: no messages, no calls in its journal, the
-    clock at its start, no faults. One server per session (per xdist worker) and config; its
-    helpers are `MockServer`'s (see the module docstring for its defaults)."""
+    clock at its start, no faults, the configured accounts and tokens. One server per session
+    (per xdist worker) and config; its helpers are `MockServer`'s (see the module docstring for
+    its defaults)."""
     mock = _aatrox_mocks.get(aatrox_mock_config)
     mock.reset()
     try:

@@ -12,6 +12,11 @@ For scripts, unittest and any test framework (pytest users get the same object f
         with mock.faults(fail_next=1, operations=["sendSms"]):
             ...  # the app's next send is answered 500, its retry is not
         assert [r.status for r in mock.requests(path="/send")] == [200, 500, 200]
+        new = mock.rotate_token()  # the old token is a 401 from now on; `mock.token` is `new`
+        team_b = mock.add_account("team-b", ["+61491570160"])  # its first token
+
+    with MockServer(config={"tls": "self-signed"}) as mock:  # HTTPS, verified by `client()`
+        httpx.get(mock.base_url + "/_mock/health", verify=mock.verify)  # trusts `mock.ca_file`
 
 `MockControl` holds the helpers, each one short method over one control call (`_call`), over
 any httpx client of the mock: `MockServer` adds the server (uvicorn on a socket of its own).
@@ -20,7 +25,10 @@ any httpx client of the mock: `MockServer` adds the server (uvicorn on a socket 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import ssl
+import tempfile
 import threading
 import time
 import warnings
@@ -46,6 +54,7 @@ if TYPE_CHECKING:
 
     from aatrox_sms_client import AuthenticatedClient
     from aatrox_sms_client.models import Message
+    from mock_server.tls import Https
 
 #: A config: a mapping of the YAML file's keys, the path of a YAML file, or a loaded `Config`.
 ConfigSource: TypeAlias = "Mapping[str, Any] | str | os.PathLike[str] | Config"
@@ -162,14 +171,40 @@ class MockControl:
     """The helpers on a running mock, through its control API (`/_mock/`, control.yaml).
 
     `http` is any httpx client of the mock (its base URL the mock's root); `base_url` is what
-    your app is given; `token` a token of an account owning every number, if the config has one.
+    your app is given; `token` a token of an account owning every number, if the config has one,
+    and `account` that account's name (`rotate_token()` needs it). `tokens`: for each account,
+    the token `rotate_token(account)` replaces (its first configured one). `ca_file`: the CA
+    file a client must trust (a self-signed HTTPS mock), None over HTTP; `verify`: what clients
+    verify the mock's certificate with (default: `verification(ca_file)`).
     """
 
-    def __init__(self, http: httpx.Client, base_url: str, token: str | None) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base_url: str,
+        token: str | None,
+        *,
+        account: str | None = None,
+        tokens: Mapping[str, str] | None = None,
+        ca_file: Path | None = None,
+        verify: ssl.SSLContext | bool | None = None,
+    ) -> None:
         #: The mock's base URL, such as `http://127.0.0.1:40123`: give it to the generated client
         #: as is (the API itself is under `/api/v2/`, which the client adds).
         self.base_url = base_url
+        #: The CA certificate (PEM) of a mock serving HTTPS with `tls: self-signed`: trust it,
+        #: and only it, in the client under test. None over HTTP.
+        self.ca_file = ca_file
+        self._verify = verification(ca_file) if verify is None else verify
         self._token = token
+        self._account = account
+        # What `reset()` (a full reset of the mock) brings back: the configured tokens.
+        self._configured_token = token
+        self._configured_tokens = dict(tokens or {})
+        if account is not None and token is not None:
+            self._configured_tokens[account] = token
+        # Each account's token as far as these helpers know (rotated, or made with the account).
+        self._current_tokens = dict(self._configured_tokens)
         self._http = http
         self._clients: list[AuthenticatedClient] = []
 
@@ -186,19 +221,29 @@ class MockControl:
             )
         return self._token
 
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """What a client of this mock verifies its certificate with: an SSL context trusting
+        `ca_file` (self-signed HTTPS) or the mock's own certificate, else True (the system's
+        store; nothing to check over HTTP). For httpx: `httpx.Client(verify=mock.verify)`; the
+        generated client: `verify_ssl=mock.verify`."""
+        return self._verify
+
     # -- the generated client ---------------------------------------------------------------
 
     def client(self, token: str | None = None) -> AuthenticatedClient:
         """The generated `AuthenticatedClient` for this mock, with `token` (default: `token`),
         a timeout of CLIENT_TIMEOUT_S seconds, and `raise_on_unexpected_status` (a status the
-        contract does not document raises instead of returning None). Closed by the fixture
-        after the test, by `MockServer` when it stops."""
+        contract does not document raises instead of returning None). Over HTTPS it verifies
+        the mock's certificate (`verify`). Closed by the fixture after the test, by
+        `MockServer` when it stops."""
         package = _client_package()
         client: AuthenticatedClient = package.AuthenticatedClient(
             base_url=self.base_url,
             token=self.token if token is None else token,
             timeout=httpx.Timeout(CLIENT_TIMEOUT_S),
             raise_on_unexpected_status=True,
+            verify_ssl=self.verify,
         )
         self._clients.append(client)
         return client
@@ -305,11 +350,74 @@ class MockControl:
             self._call("DELETE", "/faults")
 
     def reset(self) -> None:
-        """Forget every message and the journal of calls, put the clock back to its start, and
-        turn faults off (the fixture does it before each test)."""
+        """Forget every message and the journal of calls, put the clock back to its start, turn
+        faults off, and bring back the configured accounts and tokens (those added, issued or
+        revoked since are undone; `token` is the configured one again). The fixture does it
+        before each test."""
         self._call("POST", "/reset")
+        self._token = self._configured_token
+        self._current_tokens = dict(self._configured_tokens)
         self._call("DELETE", "/faults")
         self._call("DELETE", "/requests")
+
+    # -- tokens and accounts (docs/https-and-tokens.md) -------------------------------------
+
+    def issue_token(self, account: str) -> str:
+        """A new bearer token for `account`, valid at once; its other tokens stay valid. Undone
+        by the next `reset()`. AatroxMockError (404) for no such account."""
+        issued: str = self._call("POST", "/tokens", json={"account": account})["token"]
+        return issued
+
+    def revoke_token(self, token: str) -> None:
+        """From now on `token` is answered 401 on every public path. AatroxMockError (404) for
+        a token that is not valid now (unknown, or revoked already). Undone by `reset()`."""
+        self._call("POST", "/tokens/revoke", json={"token": token})
+
+    def rotate_token(self, account: str | None = None) -> str:
+        """What a token rotation does to your app: a new token for `account` (default: the
+        account of `token`) is issued, then the account's old token is revoked (401 from now
+        on); returns the new one. For `token`'s account, `token` becomes the new one. The old
+        token is the one these helpers know for the account: `token`, its first configured
+        token, or the one the last `rotate_token`/`add_account` for it returned. The next
+        `reset()` brings the configured tokens back::
+
+            new = mock.rotate_token()
+            vault.publish(new)  # your app's secret store; its next call with the old token: 401
+        """
+        name = self._account_of_token() if account is None else account
+        old = self._current_tokens.get(name)
+        if old is None:
+            raise AatroxMockError(
+                f"rotate_token: no token of account {name!r} is known to the helpers (it has no"
+                " configured token, or was made elsewhere): use issue_token and revoke_token"
+            )
+        new = self.issue_token(name)
+        self._current_tokens[name] = new
+        if name == self._account:
+            self._token = new
+        self.revoke_token(old)
+        return new
+
+    def add_account(self, name: str, numbers: Sequence[str], disclaimer: str | None = None) -> str:
+        """Create the account `name` owning `numbers` (E.164, or `"*"` for every number), with
+        `disclaimer` for `send/disclaimer` from its numbers (default: the config's); returns
+        its first token. AatroxMockError (409) for a name that exists or a number another
+        account owns. Removed by the next `reset()`."""
+        body: dict[str, Any] = {"name": name, "numbers": list(numbers)}
+        if disclaimer is not None:
+            body["disclaimer"] = disclaimer
+        token: str = self._call("POST", "/accounts", json=body)["token"]
+        self._current_tokens[name] = token
+        return token
+
+    def _account_of_token(self) -> str:
+        if self._account is None:
+            _ = self.token  # no token at all: its error says so
+            raise AatroxMockError(
+                "rotate_token: the account of `token` is not known to these helpers: name it,"
+                " rotate_token(account)"
+            )
+        return self._account
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -342,6 +450,36 @@ class MockControl:
         return answer.json() if answer.content else None
 
 
+def verification(ca_file: Path | None, certificate: Path | None = None) -> ssl.SSLContext | bool:
+    """How a client verifies the mock's certificate: trusting `ca_file` (the self-signed CA)
+    alone; or the system's store and the mock's own `certificate` (a self-signed one, or a leaf
+    whose CA the system does not know); else True, the system's store (httpx's default)."""
+    if ca_file is not None:
+        return ssl.create_default_context(cafile=str(ca_file))
+    if certificate is None:
+        return True
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=str(certificate))
+    # The certificate itself is trusted, not only a root above it (a self-signed one is both).
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    return context
+
+
+def _https(config: Config) -> tuple[Https | None, Path | None]:
+    """HTTPS as the config's `tls:` says, and the temporary directory holding a self-signed
+    CA's certificate (removed when the server stops); (None, None) for HTTP."""
+    if config.tls is None:
+        return None, None
+    # Only now: trustme imports cryptography, which a plain-HTTP mock (and every pytest run that
+    # merely loads the plugin) should not pay for.
+    from mock_server.tls import DEFAULT_CA_NAME, https_for
+
+    if not config.tls.self_signed:
+        return https_for(config.tls), None
+    ca_dir = Path(tempfile.mkdtemp(prefix="aatrox-mock-tls-"))
+    return https_for(config.tls, ca_dir / DEFAULT_CA_NAME), ca_dir
+
+
 def build_config(source: ConfigSource | None) -> Config:
     """The mock's config from a mapping, a file or a `Config`, DEFAULTS under its keys."""
     if source is None:
@@ -357,24 +495,37 @@ def build_config(source: ConfigSource | None) -> Config:
     return load_config_file(path)  # not a mapping: let the loader say what is wrong
 
 
-def _owner_of_every_number(config: Config) -> str | None:
-    """A token of the first account owning every number, if any."""
-    return next((a.tokens[0] for a in config.accounts if a.all_numbers), None)
+def _owner_of_every_number(config: Config) -> tuple[str, str] | None:
+    """The name and first token of the first account owning every number (and having a
+    token), if any."""
+    return next(
+        ((a.name, a.tokens[0]) for a in config.accounts if a.all_numbers and a.tokens), None
+    )
+
+
+def _first_tokens(config: Config) -> dict[str, str]:
+    """Each configured account's first token: the one `rotate_token(account)` replaces."""
+    return {a.name: a.tokens[0] for a in config.accounts if a.tokens}
 
 
 class ThreadedServer:
     """An ASGI app under uvicorn on `host`:`port` (0: a free one), in a daemon thread of this
-    process: the one way the toolkit and its tests serve an app on a socket in process."""
+    process: the one way the toolkit and its tests serve an app on a socket in process. With
+    `https` (mock_server.tls) it serves HTTPS only."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: Any, host: str = "127.0.0.1", port: int = 0, https: Https | None = None
+    ) -> None:
         import uvicorn  # only when a server is made
 
         self._socket = socket.socket()
         self._socket.bind((host, port))  # bound here: the port is ours before serving
-        #: Such as `http://127.0.0.1:40123`.
-        self.base_url = f"http://{host}:{self._socket.getsockname()[1]}"
+        scheme = "http" if https is None else "https"
+        #: Such as `http://127.0.0.1:40123` (`https://...` with `https`).
+        self.base_url = f"{scheme}://{host}:{self._socket.getsockname()[1]}"
+        tls_options = {} if https is None else https.uvicorn_options
         self._server: uvicorn.Server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="off")
+            uvicorn.Config(app, log_level="warning", lifespan="off", **tls_options)
         )
         self._thread = threading.Thread(
             target=self._server.run,
@@ -419,6 +570,16 @@ class MockServer(MockControl):
     `acme`), and the clock is manual unless set (statuses change only on `advance`).
     `host` and `port`: where it listens (port 0: a free port, read it from `base_url`).
     `control_token`: the key the control API asks for (`--control-token`); the helpers send it.
+
+    With `tls: self-signed` in the config it serves HTTPS only, with a certificate for
+    `localhost`, `127.0.0.1` and `::1` from a CA made at start: `base_url` is
+    `https://127.0.0.1:PORT`, `ca_file` the CA's certificate (deleted when it stops), and the
+    helpers and `client()` verify against it. With `tls: {cert: PATH, key: PATH}` it serves
+    your certificate (for the host it listens on), which the helpers trust as well as the
+    system's store::
+
+        with MockServer(config={"tls": "self-signed"}) as mock:
+            httpx.get(mock.base_url + "/_mock/health", verify=mock.verify)
     """
 
     def __init__(
@@ -439,14 +600,25 @@ class MockServer(MockControl):
             app = create_app(built, control_token=control_token)
         #: The config it serves.
         self.config = built
-        self._served = ThreadedServer(app, host, port)
+        https, self._ca_dir = _https(built)
+        self._served = ThreadedServer(app, host, port, https)
         base_url = self._served.base_url
         # The helpers send the control key, if the mock asks for one (docs/security.md).
         headers = {} if control_token is None else {"Authorization": f"Bearer {control_token}"}
+        ca_file = None if https is None else https.ca_file
+        # The control calls verify the mock's certificate, as the client under test should.
+        verify = verification(ca_file, None if built.tls is None else built.tls.cert)
+        owner = _owner_of_every_number(built)
         super().__init__(
-            httpx.Client(base_url=base_url, timeout=_CONTROL_TIMEOUT_S, headers=headers),
+            httpx.Client(
+                base_url=base_url, timeout=_CONTROL_TIMEOUT_S, headers=headers, verify=verify
+            ),
             base_url,
-            _owner_of_every_number(built),
+            None if owner is None else owner[1],
+            account=None if owner is None else owner[0],
+            tokens=_first_tokens(built),
+            ca_file=ca_file,
+            verify=verify,
         )
 
     def start(self) -> MockServer:
@@ -459,6 +631,8 @@ class MockServer(MockControl):
         self.close_clients()
         self._http.close()
         self._served.stop()
+        if self._ca_dir is not None:  # the self-signed CA's certificate: nobody needs it now
+            shutil.rmtree(self._ca_dir, ignore_errors=True)
 
     def __enter__(self) -> MockServer:
         return self.start()

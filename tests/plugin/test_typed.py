@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 USERS_TEST = """\
+from pathlib import Path
+
 from aatrox_sms_client.models import Message
 from mock_server import MockServer
 from mock_server.pytest_plugin import AatroxMock
@@ -21,6 +23,14 @@ def test_code_sent(aatrox_mock: AatroxMock) -> None:
 def script() -> None:
     with MockServer() as mock:
         assert mock.requests(status=500) == []
+
+
+def test_tokens_and_https(aatrox_mock: AatroxMock) -> None:
+    new: str = aatrox_mock.rotate_token(account=None)
+    team: str = aatrox_mock.add_account("team-b", ["+61491570160"], disclaimer=None)
+    aatrox_mock.revoke_token(aatrox_mock.issue_token("acme"))
+    ca_file: Path | None = aatrox_mock.ca_file
+    assert new != team and ca_file is None
 """
 
 
