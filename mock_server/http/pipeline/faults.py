@@ -169,7 +169,8 @@ class FaultMiddleware:
 
     async def _apply(self, faults: Faults) -> None:
         if faults.fail_next is not None:
-            if await self.calls(self.take_one):  # counted first: the latency must not let another call past
+            # Counted first: the latency must not let another call past.
+            if await self.calls(self.take_one):
                 await self._delay(faults)
                 raise _injected()
             return
