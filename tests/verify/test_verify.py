@@ -209,7 +209,7 @@ def test_it_says_when_npx_runs_prism_and_how_to_avoid_it(
 ) -> None:
     monkeypatch.setattr(prism_proxy, "unavailable_reason", lambda: None)
     # Calls go straight to the server (the real proxy runs in the tests above).
-    monkeypatch.setattr(prism_proxy, "proxy", lambda spec, url: nullcontext(url))
+    monkeypatch.setattr(prism_proxy, "proxy", lambda spec, url, ca_file: nullcontext(url))
     with serve(doubles.unchanged) as (url, _):
         run = verify(url, send=False, prism=True)
     assert run.exit_status == 0, run.output
