@@ -149,6 +149,14 @@ def test_two_mocks_on_one_database_act_as_one(url: str, tmp_path: Path) -> None:
         # A reset through one empties the other.
         assert two.post("/_mock/reset").status_code == 204
         assert one.get("/_mock/messages").json()["messages"] == []
+        # A token issued through one is the other's too, and so is its revocation.
+        issued = one.post("/_mock/tokens", json={"account": "dev"})
+        assert issued.status_code == 201, issued.text
+        bearer = {"Authorization": f"Bearer {issued.json()['token']}"}
+        assert two.post(SEND, json=BODY, headers=bearer).status_code == 200
+        revoked = two.post("/_mock/tokens/revoke", json={"token": issued.json()["token"]})
+        assert revoked.status_code == 204, revoked.text
+        assert one.post(SEND, json=BODY, headers=bearer).status_code == 401
 
 
 def test_worker_processes_share_the_postgres_store(url: str) -> None:

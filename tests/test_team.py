@@ -52,7 +52,10 @@ frontend mocks
     http-response set-header X-Served-By %[srv_name]
 backend hosts
     balance roundrobin
-    option httpchk GET /_mock/health
+    # With a Host header: the mock answers a request without one 400 (a foreign page's guard),
+    # which would mark the host down.
+    option httpchk
+    http-check send meth GET uri /_mock/health ver HTTP/1.1 hdr Host 127.0.0.1
     server one 127.0.0.1:{one} check inter 200ms fall 1 rise 2
     server two 127.0.0.1:{two} check inter 200ms fall 1 rise 2
 """

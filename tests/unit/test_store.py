@@ -29,6 +29,7 @@ from mock_server.sms.store import (
     Viewer,
 )
 from mock_server.sms.store import postgres as postgres_store
+from mock_server.sms.store.base import MessageFilter
 from mock_server.sms.store.postgres import PostgresStore
 from tests.support import postgres
 
@@ -357,6 +358,23 @@ def test_postgres_stores_starting_at_once_migrate_the_schema_once(
     assert versions == list(range(1, postgres_store.SCHEMA_VERSION + 1))
 
 
+def back_to_version(url: str, version: int) -> None:
+    """Undo the migrations after `version`, as if an older mock had made the database."""
+    undo = {
+        3: [  # the listings' indexes and the conversations
+            "DROP TABLE aatrox_conversations",
+            "DROP INDEX aatrox_messages_sent_from",
+            "DROP INDEX aatrox_messages_pair",
+        ],
+        2: ["DROP TABLE aatrox_journal"],
+    }
+    with psycopg.connect(url) as conn:
+        for number in range(postgres_store.SCHEMA_VERSION, version, -1):
+            for statement in undo[number]:
+                conn.execute(statement)
+        conn.execute("DELETE FROM aatrox_schema WHERE version > %s", (version,))
+
+
 def test_a_postgres_database_at_an_older_version_is_migrated_keeping_its_messages(
     postgres_cluster: postgres.Cluster,
 ) -> None:
@@ -364,9 +382,7 @@ def test_a_postgres_database_at_an_older_version_is_migrated_keeping_its_message
     store = PostgresStore(url)
     stored = add(store, new())
     store.close()
-    with psycopg.connect(url) as conn:  # back to version 1: before the shared journal
-        conn.execute("DROP TABLE aatrox_journal")
-        conn.execute("DELETE FROM aatrox_schema WHERE version > 1")
+    back_to_version(url, 1)
     reopened = PostgresStore(url)
     try:
         assert reopened.all() == stored
@@ -374,6 +390,35 @@ def test_a_postgres_database_at_an_older_version_is_migrated_keeping_its_message
         assert reopened.journal_entries(10) == ['{"status": 200}']
     finally:
         reopened.close()
+
+
+def test_a_version_2_postgres_database_gains_its_listings_and_conversations(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    """A database an earlier mock filled: its messages are listed and grouped after the upgrade,
+    and new messages join the conversations found in the old ones."""
+    url = postgres_cluster.new_database()
+    store = PostgresStore(url)
+    first = add(store, new(from_addr=A, to_addr=B, text="A to B"), now=0)
+    reply = add(store, new(from_addr=B, to_addr=A, text="B to A"), now=1)
+    other = add(store, new(from_addr=A, to_addr=C, text="A to C"), now=2)
+    store.close()
+    back_to_version(url, 2)
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('aatrox_conversations')").fetchone() == (None,)
+    reopened = PostgresStore(url)
+    try:
+        assert ids(reopened.conversations(10)) == ids([*other, *reply])
+        assert ids(reopened.select(MessageFilter(number=A, peer=B), 10)) == ids([*first, *reply])
+        later = add(reopened, new(from_addr=A, to_addr=B, text="again"), now=3)
+        assert ids(reopened.conversations(10)) == ids([*later, *other])
+        assert reopened.forget(Viewer("nobody", frozenset({B}))) == 2  # "B to A" stays
+        assert ids(reopened.conversations(10)) == ids([*other, *reply])
+    finally:
+        reopened.close()
+    with psycopg.connect(url) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM aatrox_schema ORDER BY 1")]
+    assert versions == list(range(1, postgres_store.SCHEMA_VERSION + 1))
 
 
 def test_a_postgres_database_newer_than_the_mock_is_refused(

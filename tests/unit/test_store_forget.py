@@ -4,6 +4,7 @@ answers the rest alike on each store kind."""
 from __future__ import annotations
 
 from mock_server.sms.store import MessageStore, Viewer
+from mock_server.sms.store.base import MessageFilter
 from tests.unit.test_store import A, B, C, at, new
 
 OTHER = "+61491570159"
@@ -43,3 +44,18 @@ def test_forget_of_an_account_with_nothing_stored_forgets_nothing(store: Message
     assert store.count() == 1
     later = store.add([new(sender="dev")], at(1))
     assert later[0].seq == 2  # seqs go on
+
+
+def test_after_forget_each_conversation_shows_its_newest_message_left(
+    store: MessageStore,
+) -> None:
+    """The inbox page's conversations follow the scoped reset: a conversation whose newest
+    message went shows its newest one left, and one with none left goes."""
+    older = store.add([new(to_addr=C, from_addr=OTHER, sender="dev", text="dev to C")], at(0))
+    store.add([new(to_addr=OTHER, from_addr=C, sender="acme", text="acme answers")], at(1))
+    store.add([new(to_addr=B, from_addr=OTHER, sender="dev", text="only to acme")], at(2))
+    assert store.forget(Viewer("acme", frozenset({B}))) == 2
+    assert [m.id for m in store.conversations(10)] == [older[0].id]
+    # The listings' indexes forgot them too.
+    assert [m.id for m in store.select(MessageFilter(number=OTHER), 10)] == [older[0].id]
+    assert store.select(MessageFilter(number=OTHER, peer=B), 10) == []

@@ -355,6 +355,16 @@ class MemoryStore:
             }
             self._sent_by = filtered(self._sent_by)
             self._sent_to = filtered(self._sent_to)
+            # The listings' indexes too, or select() and conversations() would still show
+            # what was forgotten.
+            self._sent_from = filtered(self._sent_from)
+            pairs = {pair: [m for m in listed if kept(m)] for pair, listed in self._pairs.items()}
+            self._pairs = {pair: listed for pair, listed in pairs.items() if listed}
+            newest: dict[tuple[str, str], StoredMessage] = {}
+            for message in self._all:  # seq order: the last one of a conversation stays
+                newest[conversation_of(message)] = message
+            self._newest = newest
+            self._conversation_log = [m for m in self._all if newest[conversation_of(m)] is m]
             return before - len(self._all)
 
     def close(self) -> None:

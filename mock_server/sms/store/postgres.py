@@ -40,17 +40,26 @@ from mock_server.sms.store.base import (
     DEFAULT_TIMEOUT_S,
     DuplicateMessageIdError,
     InboxPosition,
+    MessageFilter,
     NewMessage,
     Now,
     StoredMessage,
     StoreUnavailableError,
     Viewer,
+    conversation_of,
 )
+from mock_server.sms.store.filters import TO_IN, branches
 from mock_server.sms.store.rows import COLUMNS, END
 from mock_server.sms.store.rows import message as _row_message
 
 #: What `--db` starts with to mean PostgreSQL rather than a SQLite file (cli.POSTGRES_SCHEMES).
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+#: Each pair of numbers that messages were sent between (ordered as Python orders strings, by
+#: code point, which is the "C" collation's order of UTF-8) and the newest seq between them.
+_PAIRS_NEWEST = """SELECT least(from_addr COLLATE "C", to_addr COLLATE "C"),
+        greatest(from_addr COLLATE "C", to_addr COLLATE "C"), max(seq)
+    FROM aatrox_messages GROUP BY 1, 2"""
 
 #: Each migration, in order: version N is `_MIGRATIONS[N - 1]`. Append, never edit.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -83,6 +92,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             entry TEXT NOT NULL
         )""",
+    ),
+    (
+        # The inbox page's listings (`select`, `conversations`): SqliteStore's schema version 3.
+        "CREATE INDEX aatrox_messages_sent_from ON aatrox_messages (from_addr, seq)",
+        "CREATE INDEX aatrox_messages_pair ON aatrox_messages (from_addr, to_addr, seq)",
+        # Each conversation (`conversation_of`: the lower number first) and its newest seq.
+        """CREATE TABLE aatrox_conversations (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            newest_seq BIGINT NOT NULL,
+            PRIMARY KEY (a, b)
+        )""",
+        "CREATE INDEX aatrox_conversations_newest ON aatrox_conversations (newest_seq)",
+        # Messages stored by version 2 and earlier.
+        f"INSERT INTO aatrox_conversations (a, b, newest_seq) {_PAIRS_NEWEST}",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -323,7 +347,13 @@ class PostgresStore:
             values,
         ).fetchone()
         assert row is not None
-        return _row_message((row[0], *values[:4], new.text, *values[5:]))
+        stored = _row_message((row[0], *values[:4], new.text, *values[5:]))
+        conn.execute(
+            "INSERT INTO aatrox_conversations (a, b, newest_seq) VALUES (%s, %s, %s)"
+            " ON CONFLICT (a, b) DO UPDATE SET newest_seq = excluded.newest_seq",
+            (*conversation_of(stored), stored.seq),
+        )
+        return stored
 
     @_failing_as_store
     def get(self, id: str) -> StoredMessage | None:
@@ -445,6 +475,70 @@ class PostgresStore:
         return low, high
 
     @_failing_as_store
+    def select(
+        self,
+        which: MessageFilter,
+        limit: int,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        newest_first: bool = False,
+    ) -> list[StoredMessage]:
+        order = "DESC" if newest_first else ""
+        bound_args: list[object] = [after_seq or 0, END if before_seq is None else before_seq]
+        selects: list[str] = []
+        args: list[object] = []
+        # One ordered, limited read per alternative, each on the index of its columns (see
+        # filters), merged by `seq IN`, which also lists each message once.
+        for index, branch in enumerate(branches(which, _MAX_MERGED_NUMBERS)):
+            where = ["seq > %s AND seq < %s"]
+            branch_args = [*bound_args]
+            for column, value in branch.items():
+                if column == TO_IN:
+                    where.append("to_addr = ANY(%s)")
+                    branch_args.append(sorted(value))
+                else:
+                    where.append(f"{column} = %s")
+                    branch_args.append(value)
+            selects.append(
+                f"SELECT seq FROM (SELECT seq FROM aatrox_messages WHERE {' AND '.join(where)}"
+                f" ORDER BY seq {order} LIMIT %s) AS read_{index}"
+            )
+            args += [*branch_args, limit]
+        if not selects:  # filters that contradict each other
+            return []
+        sql = (
+            f"SELECT {COLUMNS} FROM aatrox_messages WHERE seq IN ({' UNION ALL '.join(selects)})"
+            f" ORDER BY seq {order} LIMIT %s"
+        )
+        with self._reading() as conn:
+            rows = conn.execute(sql, (*args, limit)).fetchall()
+        return [message(row) for row in rows]
+
+    @_failing_as_store
+    def conversations(
+        self,
+        limit: int,
+        before_seq: int | None = None,
+        after_seq: int | None = None,
+        numbers: frozenset[str] | None = None,
+    ) -> list[StoredMessage]:
+        where = ["c.newest_seq > %s", "c.newest_seq < %s"]
+        args: list[object] = [after_seq or 0, END if before_seq is None else before_seq]
+        if numbers is not None:
+            where.append("(c.a = ANY(%s) OR c.b = ANY(%s))")
+            args += [sorted(numbers), sorted(numbers)]
+        prefixed = ", ".join(f"m.{column}" for column in COLUMNS.split(", "))
+        # Walks the newest_seq index backwards: `limit` rows (plus those `numbers` skips).
+        sql = (
+            f"SELECT {prefixed} FROM aatrox_conversations AS c"
+            " JOIN aatrox_messages AS m ON m.seq = c.newest_seq"
+            f" WHERE {' AND '.join(where)} ORDER BY c.newest_seq DESC LIMIT %s"
+        )
+        with self._reading() as conn:
+            rows = conn.execute(sql, (*args, limit)).fetchall()
+        return [message(row) for row in rows]
+
+    @_failing_as_store
     def all(self, from_addr: str | None = None, to_addr: str | None = None) -> list[StoredMessage]:
         where = ["TRUE"]
         args: list[str] = []
@@ -468,7 +562,43 @@ class PostgresStore:
     def reset(self) -> None:
         with self._transaction(_MESSAGES_LOCK) as conn:
             # TRUNCATE keeps the identity going (CONTINUE IDENTITY): seqs are never reused.
-            conn.execute("TRUNCATE aatrox_messages")
+            conn.execute("TRUNCATE aatrox_messages, aatrox_conversations")
+
+    @_failing_as_store
+    def forget(self, viewer: Viewer) -> int:
+        # Both halves are index reads (aatrox_messages_sent_by, aatrox_messages_sent_to); the
+        # answer is each conversation touched, with how many of its messages went.
+        forget = (
+            "WITH gone AS (DELETE FROM aatrox_messages"
+            " WHERE sender_account = %s OR to_addr = ANY(%s) RETURNING from_addr, to_addr)"
+            ' SELECT least(from_addr COLLATE "C", to_addr COLLATE "C"),'
+            ' greatest(from_addr COLLATE "C", to_addr COLLATE "C"), count(*)'
+            " FROM gone GROUP BY 1, 2"
+        )
+        with self._transaction(_MESSAGES_LOCK) as conn:
+            rows = conn.execute(forget, (viewer.account, sorted(viewer.numbers))).fetchall()
+            if rows:
+                self._renew_conversations(conn, [(str(a), str(b)) for a, b, _ in rows])
+        return sum(int(row[2]) for row in rows)
+
+    @staticmethod
+    def _renew_conversations(conn: psycopg.Connection[Any], pairs: list[tuple[str, str]]) -> None:
+        """Point each of the conversations `pairs` at its newest message still stored (two
+        reads of the pair index each), or drop it if none is left."""
+        listed = "unnest(%s::text[], %s::text[]) AS p (a, b)"
+        args = ([a for a, _ in pairs], [b for _, b in pairs])
+        conn.execute(
+            f"DELETE FROM aatrox_conversations AS c USING {listed} WHERE c.a = p.a AND c.b = p.b",
+            args,
+        )
+        conn.execute(
+            "INSERT INTO aatrox_conversations (a, b, newest_seq)"
+            " SELECT a, b, newest FROM (SELECT p.a, p.b, greatest("
+            "(SELECT max(seq) FROM aatrox_messages WHERE from_addr = p.a AND to_addr = p.b),"
+            "(SELECT max(seq) FROM aatrox_messages WHERE from_addr = p.b AND to_addr = p.a)"
+            f") AS newest FROM {listed}) AS renewed WHERE newest IS NOT NULL",
+            args,
+        )
 
     # -- the request journal (mock_server.inbox.shared_journal) ------------------------------
 

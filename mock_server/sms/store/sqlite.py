@@ -464,12 +464,30 @@ class SqliteStore:
     def forget(self, viewer: Viewer) -> int:
         numbers = sorted(viewer.numbers)
         # Both halves are index reads (messages_sent_by, messages_sent_to).
-        sql = (
-            "DELETE FROM messages WHERE sender_account = ?"
-            f" OR to_addr IN ({', '.join('?' * len(numbers))})"
-        )
+        which = f"sender_account = ? OR to_addr IN ({', '.join('?' * len(numbers))})"
         with self._write() as conn:
-            return conn.execute(sql, (viewer.account, *numbers)).rowcount
+            # The conversations touched (BINARY min/max: Python's order, as conversation_of).
+            pairs = conn.execute(
+                "SELECT DISTINCT min(from_addr, to_addr), max(from_addr, to_addr)"
+                f" FROM messages WHERE {which}",
+                (viewer.account, *numbers),
+            ).fetchall()
+            gone = conn.execute(
+                f"DELETE FROM messages WHERE {which}", (viewer.account, *numbers)
+            ).rowcount
+            # Each points at its newest message left (two reads of messages_pair), or goes.
+            # (0 for none: SQLite's max of several is NULL if one is.)
+            newest_of = (
+                "coalesce((SELECT max(seq) FROM messages WHERE from_addr = ? AND to_addr = ?), 0)"
+            )
+            for a, b in pairs:
+                conn.execute("DELETE FROM conversations WHERE a = ? AND b = ?", (a, b))
+                conn.execute(
+                    "INSERT INTO conversations (a, b, newest_seq) SELECT ?, ?, newest FROM"
+                    f" (SELECT max({newest_of}, {newest_of}) AS newest) WHERE newest > 0",
+                    (a, b, a, b, b, a),
+                )
+            return gone
 
     def close(self) -> None:
         """Close every thread's connection; the store reopens lazily if used again."""
