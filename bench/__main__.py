@@ -21,7 +21,7 @@ from typing import Any
 import psutil
 
 from bench import report
-from bench.compare import ratios, run_comparison
+from bench.compare import LABELS, ratios, run_comparison
 from bench.load import ensure_wrk
 from bench.machine import code_state, describe
 from bench.scale import run_scale
@@ -37,11 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", choices=("compare", "scale"), help="run one part only")
     parser.add_argument(
         "--targets",
-        help="comma-separated subset of mock-memory,mock-connexion,mock-sqlite,prism,floor",
+        help="comma-separated subset of " + ",".join(LABELS),
     )
     parser.add_argument("--duration", type=int, help="seconds per point (whole seconds)")
     parser.add_argument("--repetitions", type=int, help="runs per point (medians are reported)")
-    parser.add_argument("--scale-stores", help="comma-separated subset of memory,sqlite")
+    parser.add_argument("--scale-stores", help="comma-separated subset of memory,sqlite,postgres")
     parser.add_argument("--profile", action="store_true", help="py-spy the mock under load")
     parser.add_argument("--profile-seconds", type=int, default=10)
     parser.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from pathlib import Path
 
@@ -14,14 +15,15 @@ HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 BULK_RECIPIENTS = tuple(f"+614930{k:05d}" for k in range(1_000))
 
 
-def seed(base_url: str, count: int, ids_file: Path) -> list[str]:
+def seed(base_url: str, count: int, ids_file: Path, ca_file: Path | None = None) -> list[str]:
     """Send `count` messages FROM -> TO and write their ids to `ids_file`, one a line.
 
     Prism answers its example for every send, so its file holds one id many times: it answers
     any id anyway.
     """
     ids: list[str] = []
-    with httpx.Client(base_url=base_url, headers=HEADERS, timeout=30) as client:
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
+    with httpx.Client(base_url=base_url, headers=HEADERS, timeout=30, verify=verify) as client:
         for index in range(count):
             body = {"from": FROM, "to": TO, "text": f"Seed message {index}."}
             answer = client.post("/api/v2/sms/send", json=body)

@@ -1,4 +1,5 @@
-"""Part 1: the mock (memory store, `--db`), Prism and the floor, side by side.
+"""Part 1: the mock (memory, SQLite and PostgreSQL stores; over HTTPS), Prism and the floor,
+side by side.
 
 All targets run at once, each a process on its own loopback port, idle while another is under
 load; the runs are interleaved (repetition, then concurrency, then target), so a drift of the
@@ -11,12 +12,14 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.client import seed
 from bench.load import measure, run_wrk
+from bench.postgres import local_cluster
 from bench.servers import HOST, Server, free_port, start_server
 from bench.settings import MIX, ROOT, SPEC, TOKEN, BenchError, Settings
 from bench.stats import median_of
@@ -37,18 +40,23 @@ class Target:
     argv: tuple[str, ...]
     ready_path: str
     env: tuple[tuple[str, str], ...] = ()
+    #: HTTPS: the CA certificate the server writes as it starts (None: plain HTTP).
+    ca_file: Path | None = None
 
 
 LABELS = {
     "mock-memory": "mock (memory)",
     "mock-connexion": "mock (memory, no fast path)",
     "mock-sqlite": "mock (SQLite)",
-    "prism": "Prism 5.16 mock",
+    "mock-postgres": "mock (PostgreSQL)",
+    "mock-https": "mock (memory, HTTPS)",
+    "prism": "Prism mock",
     "floor": "floor (bare Starlette)",
 }
 
 
-def target(key: str, port: int, workdir: Path) -> Target:
+def target(key: str, port: int, workdir: Path, database_url: str | None = None) -> Target:
+    """How to start `key` on `port`; `mock-postgres` stores in `database_url`."""
     python = sys.executable
     common = ("--host", HOST, "--port", str(port))
     argv: tuple[str, ...]
@@ -64,6 +72,18 @@ def target(key: str, port: int, workdir: Path) -> Target:
         db = workdir / "compare.sqlite"
         argv = (python, "-m", "mock_server", *common, "--db", str(db))
         return Target(key, LABELS[key], "python -m mock_server --db FILE", argv, "/_mock/health")
+    if key == "mock-postgres":
+        if database_url is None:
+            raise BenchError("mock-postgres needs a PostgreSQL database")
+        argv = (python, "-m", "mock_server", *common, "--db", database_url)
+        command = "python -m mock_server --db postgresql://..."
+        return Target(key, LABELS[key], command, argv, "/_mock/health")
+    if key == "mock-https":
+        ca_file = workdir / "https-ca.pem"
+        argv = (python, "-m", "mock_server", *common, "--tls-self-signed")
+        argv += ("--tls-ca-out", str(ca_file))
+        command = "python -m mock_server --tls-self-signed"
+        return Target(key, LABELS[key], command, argv, "/_mock/health", ca_file=ca_file)
     if key == "prism":
         node = shutil.which("node")
         if node is None or not PRISM_JS.is_file():
@@ -88,6 +108,7 @@ def start_target(spec: Target, port: int, workdir: Path) -> Server:
         log_dir=workdir,
         env=dict(spec.env),
         ready_headers={"Authorization": f"Bearer {TOKEN}"},
+        ca_file=spec.ca_file,
     )
 
 
@@ -95,14 +116,19 @@ def run_comparison(settings: Settings, wrk: str, workdir: Path, say: Say) -> dic
     specs: dict[str, Target] = {}
     servers: dict[str, Server] = {}
     ids: dict[str, Path] = {}
-    try:
+    with ExitStack() as resources:
+        database_url = None
+        if "mock-postgres" in settings.targets:
+            say("starting a local PostgreSQL cluster")
+            database_url = resources.enter_context(local_cluster()).new_database()
+        resources.callback(_stop_all, servers)
         for key in settings.targets:
             port = free_port()
-            specs[key] = target(key, port, workdir)
+            specs[key] = target(key, port, workdir, database_url)
             say(f"starting {specs[key].label} on port {port}")
             servers[key] = start_target(specs[key], port, workdir)
             ids[key] = workdir / f"{key}.ids"
-            seed(servers[key].base_url, settings.seed_messages, ids[key])
+            seed(servers[key].base_url, settings.seed_messages, ids[key], servers[key].ca_file)
         time.sleep(1.2)  # the built-in lifecycle delivers after 1 s: `receive` has a full page
         for key, server in servers.items() if settings.warmup_s else ():
             say(f"warming up {specs[key].label} ({settings.warmup_s} s at 16 connections)")
@@ -155,9 +181,11 @@ def run_comparison(settings: Settings, wrk: str, workdir: Path, say: Say) -> dic
                 },
             }
         return result
-    finally:
-        for server in servers.values():
-            server.stop()
+
+
+def _stop_all(servers: dict[str, Server]) -> None:
+    for server in servers.values():
+        server.stop()
 
 
 def ratios(compared: dict[str, Any], concurrency: tuple[int, ...]) -> dict[str, Any]:

@@ -13,12 +13,14 @@ import json
 import statistics
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from bench.client import time_bulk_sends
 from bench.compare import Say
 from bench.load import measure
+from bench.postgres import local_cluster
 from bench.servers import free_port, start_server
 from bench.settings import SCALE_LOADS, BenchError, Settings
 from bench.stats import median_of
@@ -29,7 +31,13 @@ def _files(db: Path) -> list[Path]:
 
 
 def _one(
-    settings: Settings, wrk: str, workdir: Path, store: str, size: int, say: Say
+    settings: Settings,
+    wrk: str,
+    workdir: Path,
+    store: str,
+    size: int,
+    say: Say,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     name = f"scale-{store}-{size}"
     report_file, ids_file = workdir / f"{name}.json", workdir / f"{name}.ids"
@@ -39,8 +47,10 @@ def _one(
     argv += ["--report", str(report_file), "--ids", str(ids_file)]
     if store == "sqlite":
         argv += ["--db", str(db)]
+    elif store == "postgres" and database_url is not None:
+        argv += ["--db", database_url]
     elif store != "memory":
-        raise BenchError(f"unknown store {store!r} (memory or sqlite)")
+        raise BenchError(f"unknown store {store!r} (memory, sqlite or postgres)")
     say(f"scale: {store} store, preloading {size:,} messages")
     # About 0.1 ms a message (memory) and less in bulk (SQLite): generous, but bounded.
     server = start_server(
@@ -105,10 +115,17 @@ def _one(
 
 
 def run_scale(settings: Settings, wrk: str, workdir: Path, say: Say) -> dict[str, Any]:
-    return {
-        store: {
-            str(size): _one(settings, wrk, workdir, store, size, say)
-            for size in settings.scale_sizes
-        }
-        for store in settings.scale_stores
-    }
+    with ExitStack() as resources:
+        cluster = None
+        if "postgres" in settings.scale_stores:
+            say("starting a local PostgreSQL cluster")
+            cluster = resources.enter_context(local_cluster())
+        found: dict[str, Any] = {}
+        for store in settings.scale_stores:
+            for size in settings.scale_sizes:
+                # Each size in a new database, as each gets a new SQLite file.
+                url = cluster.new_database() if cluster and store == "postgres" else None
+                found.setdefault(store, {})[str(size)] = _one(
+                    settings, wrk, workdir, store, size, say, url
+                )
+        return found

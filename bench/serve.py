@@ -1,6 +1,6 @@
 """The mock with N messages already stored, for the scale runs (bench-only).
 
-`python -m bench.serve --port P --preload N [--db PATH] --report FILE --ids FILE`
+`python -m bench.serve --port P --preload N [--db PATH|URL] --report FILE --ids FILE`
 
 Builds the app exactly as `python -m mock_server` does (`create_app`, uvicorn's defaults), but
 first fills its store through the domain service — not through HTTP, which would take minutes
@@ -10,8 +10,8 @@ before and after it) and the ids of a spread of the stored messages, and serves.
 The stored messages look like the load's: from FROM, every 50th to TO (whose inbox `receive`
 reads, so it holds a full page at every size), the others spread over 10,000 numbers. With the
 memory store each is a single send with its own text (as HTTP sends would be: no shared
-strings, so the memory per message is honest); SQLite gets bulk sends of 50 without fsync, since
-a durable commit per message would take an hour for a million.
+strings, so the memory per message is honest); SQLite and PostgreSQL get bulk sends of 50
+(SQLite without fsync), since a durable commit per message would take an hour for a million.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import uvicorn
 
 from bench.settings import FROM, PAGE, TO
 from mock_server.app import create_app, spec_limits
+from mock_server.cli import open_store
 from mock_server.sms.accounts import Account
 from mock_server.sms.clock import RealClock
 from mock_server.sms.config import default_config
@@ -93,13 +94,13 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--preload", type=int, required=True, help="messages to store first")
-    parser.add_argument("--db", type=Path, help="SQLite file (memory store if omitted)")
+    parser.add_argument("--db", help="SQLite file or PostgreSQL URL (memory store if omitted)")
     parser.add_argument("--report", type=Path, required=True, help="JSON report to write")
     parser.add_argument("--ids", type=Path, required=True, help="file for sample ids")
     args = parser.parse_args()
 
     config = default_config()
-    store: MessageStore = MemoryStore() if args.db is None else SqliteStore(args.db)
+    store: MessageStore = MemoryStore() if args.db is None else open_store(args.db)
     app = create_app(config, store=store)
     account = next(iter(config.accounts))
     service = SmsService(config, store, RealClock(), limits=spec_limits())
@@ -115,7 +116,7 @@ def main() -> None:
         ids = preload(service, account, args.preload, bulk=True)
         conn.execute(f"PRAGMA synchronous = {synchronous}")
     else:
-        ids = preload(service, account, args.preload, bulk=False)
+        ids = preload(service, account, args.preload, bulk=not isinstance(store, MemoryStore))
     seconds = time.perf_counter() - started
     rss_after = _rss()
     args.ids.write_text("\n".join(ids) + "\n")

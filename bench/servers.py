@@ -8,6 +8,7 @@ import http.client
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -46,10 +47,12 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    #: HTTPS: the CA certificate that verifies the server (None: plain HTTP).
+    ca_file: Path | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self.ca_file else 'http'}://{HOST}:{self.port}"
 
     def _tree(self) -> list[psutil.Process]:
         root = psutil.Process(self.process.pid)
@@ -104,8 +107,13 @@ class Server:
             self.process.wait(timeout=timeout_s)
 
 
-def _answers(port: int, path: str, headers: Mapping[str, str]) -> bool:
-    conn = http.client.HTTPConnection(HOST, port, timeout=2)
+def _answers(port: int, path: str, headers: Mapping[str, str], ca_file: Path | None) -> bool:
+    conn: http.client.HTTPConnection
+    if ca_file is None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=2)
+    else:
+        context = ssl.create_default_context(cafile=ca_file)
+        conn = http.client.HTTPSConnection(HOST, port, timeout=2, context=context)
     try:
         conn.request("GET", path, headers=dict(headers))
         status = conn.getresponse().status
@@ -126,8 +134,10 @@ def start_server(
     env: Mapping[str, str] | None = None,
     ready_headers: Mapping[str, str] | None = None,
     timeout_s: float = 60.0,
+    ca_file: Path | None = None,
 ) -> Server:
-    """Start `argv` (output to a log file) and wait until `GET ready_path` is answered."""
+    """Start `argv` (output to a log file) and wait until `GET ready_path` is answered (over
+    HTTPS verified by `ca_file` when given: the server writes that file as it starts)."""
     log_path = log_dir / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -139,14 +149,15 @@ def start_server(
             env={**os.environ, **(env or {})},
             start_new_session=True,
         )
-    server = Server(name, process, port, log_path)
+    server = Server(name, process, port, log_path, ca_file)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BenchError(
                 f"{name} exited with {process.returncode} before it served:\n{server.log_tail()}"
             )
-        if _answers(port, ready_path, ready_headers or {}):
+        ready = ca_file is None or ca_file.is_file()
+        if ready and _answers(port, ready_path, ready_headers or {}, ca_file):
             return server
         time.sleep(0.1)
     server.stop()

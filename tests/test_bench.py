@@ -53,8 +53,25 @@ def test_the_quick_run_measures_each_part_and_writes_its_reports(wrk: str, tmp_p
     assert (tmp_path / "quick.png").stat().st_size > 0
 
 
+DATABASE = "postgresql://bench:secret@127.0.0.1:5999/bench"
+
+
 @pytest.mark.parametrize("key", sorted(LABELS))
 def test_every_target_has_a_command_line(key: str, tmp_path: Path) -> None:
-    spec = target(key, 12345, tmp_path)
+    spec = target(key, 12345, tmp_path, DATABASE)
     assert "12345" in spec.argv
     assert spec.ready_path.startswith("/")
+    assert DATABASE not in spec.command  # the report shows the command, never the password
+
+
+def test_the_postgres_target_stores_in_the_database_it_is_given(tmp_path: Path) -> None:
+    spec = target("mock-postgres", 12345, tmp_path, DATABASE)
+    assert spec.argv[spec.argv.index("--db") + 1] == DATABASE
+    with pytest.raises(BenchError, match="PostgreSQL database"):
+        target("mock-postgres", 12345, tmp_path)
+
+
+def test_the_https_target_is_verified_with_the_ca_the_mock_writes(tmp_path: Path) -> None:
+    spec = target("mock-https", 12345, tmp_path)
+    assert spec.ca_file is not None and spec.ca_file.parent == tmp_path
+    assert spec.argv[spec.argv.index("--tls-ca-out") + 1] == str(spec.ca_file)
