@@ -67,6 +67,9 @@ DEFAULTS: Mapping[str, Any] = {"clock": "manual"}
 CLIENT_TIMEOUT_S = 10.0
 _CONTROL_TIMEOUT_S = 10.0
 _START_DEADLINE_S = 30.0
+#: On stop, how long answers still running may take before uvicorn stops waiting for them. An
+#: inbox page's event stream only ends after events.LIFETIME_S, and uvicorn would wait for it.
+_STOP_GRACE_S = 1.0
 _POLL_INTERVAL_S = 0.05
 #: Where the control API is served (mock_server/control.yaml's paths are under it).
 _CONTROL_BASE = "/_mock"
@@ -545,8 +548,13 @@ class ThreadedServer:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        """Stop serving: answers still running get `_STOP_GRACE_S`, then (an open inbox page's
+        event stream) their connections are dropped."""
         self._server.should_exit = True
         if self._thread.is_alive():
+            self._thread.join(_STOP_GRACE_S)
+        if self._thread.is_alive():
+            self._server.force_exit = True
             self._thread.join(_START_DEADLINE_S)
         self._socket.close()
 

@@ -3,6 +3,7 @@ The same helpers as `aatrox_mock` (which is one), started and stopped by a `with
 
 from __future__ import annotations
 
+import time
 import unittest
 from pathlib import Path
 
@@ -36,6 +37,26 @@ def test_a_with_block_serves_the_mock_on_a_free_port_and_stops_it() -> None:
         assert [c.operation_id for c in mock.requests()] == ["sendSms"]
     with pytest.raises(httpx.ConnectError):
         httpx.get(mock.base_url + "/_mock/health")
+
+
+def test_stopping_drops_an_open_inbox_event_stream_rather_than_waiting_for_its_end() -> None:
+    # uvicorn waits for running answers, and an event stream only ends after its lifetime.
+    from mock_server.inbox.events import LIFETIME_S
+
+    with (
+        MockServer() as mock,
+        httpx.Client(timeout=LIFETIME_S * 2) as browser,
+        browser.stream("GET", mock.base_url + "/_mock/events") as events,
+    ):
+        lines = events.iter_lines()
+        assert next(lines).startswith("retry:")
+        started = time.monotonic()
+        mock.stop()
+        stopped_after = time.monotonic() - started
+        with pytest.raises(httpx.HTTPError):  # the stream was cut, not finished
+            for _ in lines:
+                pass
+    assert stopped_after < LIFETIME_S  # it did not wait for the stream
 
 
 def test_the_clock_is_manual_unless_the_config_says_otherwise() -> None:
