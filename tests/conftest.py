@@ -75,3 +75,14 @@ def postgres_cluster() -> Iterator[postgres.Cluster]:
         pytest.skip(f"no PostgreSQL: {reason}")
     with postgres.cluster() as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="session")
+def mypy_strict(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The command line of a user's `mypy --strict` run, with one cache for the whole test run
+    (shared by the xdist workers: mypy writes each cache file atomically), so the standard
+    library and the dependencies are analysed once, not in every run; the checked file, always
+    new, is analysed each time."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(shared / "mypy-cache")]

@@ -73,5 +73,6 @@ def test_the_postgres_target_stores_in_the_database_it_is_given(tmp_path: Path) 
 
 def test_the_https_target_is_verified_with_the_ca_the_mock_writes(tmp_path: Path) -> None:
     spec = target("mock-https", 12345, tmp_path)
-    assert spec.ca_file is not None and spec.ca_file.parent == tmp_path
+    assert spec.ca_file is not None
+    assert spec.ca_file.parent == tmp_path
     assert spec.argv[spec.argv.index("--tls-ca-out") + 1] == str(spec.ca_file)

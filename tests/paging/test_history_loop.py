@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from aatrox_sms_client.api.sending import send_bulk_sms
@@ -30,7 +29,9 @@ def test_the_loop_pages_250_messages(aatrox_mock: AatroxMock) -> None:
     assert {entry.id for entry in entries} == {message.id for message in sent.messages}
 
 
-def test_the_loop_type_checks_under_mypy_strict_without_cast_or_unset(tmp_path: Path) -> None:
+def test_the_loop_type_checks_under_mypy_strict_without_cast_or_unset(
+    tmp_path: Path, mypy_strict: list[str]
+) -> None:
     tree = ast.parse(LOOP.read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "aatrox_sms_client.types" not in imported
@@ -42,7 +43,7 @@ def test_the_loop_type_checks_under_mypy_strict_without_cast_or_unset(tmp_path: 
     user_file = tmp_path / "history_loop.py"
     shutil.copy(LOOP, user_file)
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user_file)],
+        [*mypy_strict, str(user_file)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -4,7 +4,6 @@ type (py.typed), so a misspelt helper is an error, not an `Any` that passes."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 USERS_TEST = """\
@@ -34,12 +33,14 @@ def test_tokens_and_https(aatrox_mock: AatroxMock) -> None:
 """
 
 
-def _mypy_strict(tmp_path: Path, helper: str) -> subprocess.CompletedProcess[str]:
+def _mypy_strict(
+    mypy_strict: list[str], tmp_path: Path, helper: str
+) -> subprocess.CompletedProcess[str]:
     # Outside this repository (no pyproject.toml of ours): as a user's project would run it.
     test_file = tmp_path / "test_app.py"
     test_file.write_text(USERS_TEST.format(helper=helper))
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", test_file.name],
+        [*mypy_strict, test_file.name],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -48,12 +49,14 @@ def _mypy_strict(tmp_path: Path, helper: str) -> subprocess.CompletedProcess[str
     )
 
 
-def test_mypy_strict_passes_a_users_test_of_the_fixture(tmp_path: Path) -> None:
-    result = _mypy_strict(tmp_path, "wait_for_message")
+def test_mypy_strict_passes_a_users_test_of_the_fixture(
+    tmp_path: Path, mypy_strict: list[str]
+) -> None:
+    result = _mypy_strict(mypy_strict, tmp_path, "wait_for_message")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_catches_a_misspelt_helper(tmp_path: Path) -> None:
-    result = _mypy_strict(tmp_path, "wait_for_mesage")
+def test_mypy_strict_catches_a_misspelt_helper(tmp_path: Path, mypy_strict: list[str]) -> None:
+    result = _mypy_strict(mypy_strict, tmp_path, "wait_for_mesage")
     assert result.returncode == 1, result.stdout + result.stderr
     assert '"MockServer" has no attribute "wait_for_mesage"' in result.stdout, result.stdout
