@@ -32,8 +32,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -168,6 +167,28 @@ def refusal(method: str, path: str, answer: httpx.Response) -> AatroxMockError:
     ]
     text = f"{method} {path}: {answer.status_code} {said}" + "".join(f"\n  {f}" for f in fields)
     return AatroxMockError(text, answer.status_code, problem)
+
+
+class Faults:
+    """The faults `MockControl.faults` set (already on): `off()` turns them off, and so does
+    the end of a `with` block around them."""
+
+    def __init__(self, control: MockControl) -> None:
+        self._control = control
+
+    def off(self) -> None:
+        self._control._call("DELETE", "/faults")
+
+    def __enter__(self) -> Faults:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.off()
 
 
 class MockControl:
@@ -320,7 +341,6 @@ class MockControl:
         now = self._call("POST", "/clock/advance", json={"seconds": seconds})["now"]
         return datetime.fromisoformat(now)
 
-    @contextmanager
     def faults(
         self,
         error_rate: float = 0.0,
@@ -328,16 +348,20 @@ class MockControl:
         *,
         fail_next: int | None = None,
         operations: Sequence[str] | None = None,
-    ) -> Iterator[None]:
-        """In the block, public calls fail or slow down; off again when it ends, also on an
-        exception. Only calls of `operations` (operationIds such as `sendSms`; default all)
-        are touched. `fail_next=N`: exactly the next N of them are answered 500 (after
-        `latency_ms`), then the fault turns itself off (`error_rate` is not used with it);
-        else a share `error_rate` (0 to 1) of them is answered 500, and each is slowed by
+    ) -> Faults:
+        """Public calls fail or slow down from now on, until the mock's reset (the fixture's,
+        before each test) or `off()`; used as a `with` block, off again when the block ends,
+        also on an exception. Only calls of `operations` (operationIds such as `sendSms`;
+        default all) are touched. `fail_next=N`: exactly the next N of them are answered 500
+        (after `latency_ms`), then the fault turns itself off (`error_rate` is not used with
+        it); else a share `error_rate` (0 to 1) of them is answered 500, and each is slowed by
         `latency_ms`::
 
-            with mock.faults(fail_next=1, operations=["sendSms"]):
-                assert my_app.send_code(...)  # its first send fails, its retry succeeds
+            mock.faults(fail_next=1, operations=["sendSms"])
+            assert my_app.send_code(...)  # its first send fails, its retry succeeds
+
+            with mock.faults(error_rate=1.0):
+                ...  # every call fails in the block only
         """
         body: dict[str, Any] = {"latency_ms": latency_ms}
         if fail_next is not None:  # exactly the next calls fail: no error_rate with it
@@ -347,10 +371,7 @@ class MockControl:
         if operations is not None:
             body["operations"] = list(operations)
         self._call("PUT", "/faults", json=body)
-        try:
-            yield
-        finally:
-            self._call("DELETE", "/faults")
+        return Faults(self)
 
     def reset(self) -> None:
         """Forget every message and the journal of calls, put the clock back to its start, turn

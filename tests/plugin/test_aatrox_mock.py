@@ -137,6 +137,26 @@ def test_faults_fail_next_fails_the_first_send_and_lets_the_retry_through(
     assert [m.id for m in aatrox_mock.messages()] == [retry.id]
 
 
+def test_faults_called_without_a_block_hold_until_turned_off(aatrox_mock: AatroxMock) -> None:
+    # Written as the issue and a user write it: a call, not a `with` block.
+    faults = aatrox_mock.faults(error_rate=1.0, operations=["sendSms"])
+    failed = _send(aatrox_mock, "one")
+    assert isinstance(failed, Problem)
+    assert failed.status == 500
+    assert isinstance(_send(aatrox_mock, "two"), Problem)  # still on: not a `fail_next`
+    faults.off()
+    assert isinstance(_send(aatrox_mock, "three"), Message)
+
+
+def test_faults_left_on_by_a_test_are_off_in_the_next_one(aatrox_mock: AatroxMock) -> None:
+    aatrox_mock.faults(error_rate=1.0)  # the next test's reset turns it off
+    assert isinstance(_send(aatrox_mock, "failing"), Problem)
+
+
+def test_the_test_after_one_that_left_faults_on_sends(aatrox_mock: AatroxMock) -> None:
+    assert isinstance(_send(aatrox_mock, "after"), Message)
+
+
 def test_requests_lists_this_tests_calls_oldest_first_with_the_refusals(
     aatrox_mock: AatroxMock,
 ) -> None:
