@@ -298,8 +298,12 @@ def tests(session: nox.Session) -> None:
     arguments (a selection), the report is shown and not judged."""
     session.run("coverage", "erase")
     # Two workers (pytest-xdist): much of the suite waits on servers and subprocesses, so two
-    # processes keep both cores busy; `make test ARGS='-n 0'` runs in one process.
-    session.run("coverage", "run", "-m", "pytest", "-n", "2", *session.posargs)
+    # processes keep both cores busy; `make test ARGS='-n 0'` runs in one process. Work
+    # stealing: a worker that runs out takes tests from the other, so the slow tests (browser,
+    # several hosts, mypy) do not leave one worker running alone at the end.
+    session.run(
+        "coverage", "run", "-m", "pytest", "-n", "2", "--dist", "worksteal", *session.posargs
+    )
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report", *(["--fail-under=0"] if session.posargs else []))
 
