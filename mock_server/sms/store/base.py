@@ -98,7 +98,7 @@ class MessageFilter:
     viewer: Viewer | None = None
 
 
-def conversation_of(message: StoredMessage) -> tuple[str, str]:
+def conversation_of(message: StoredMessage | NewMessage) -> tuple[str, str]:
     """The conversation a message belongs to: its two numbers, the lower first (so a reply is
     in the same conversation as what it answers)."""
     a, b = message.from_addr, message.to_addr

@@ -61,6 +61,50 @@ _PAIRS_NEWEST = """SELECT least(from_addr COLLATE "C", to_addr COLLATE "C"),
         greatest(from_addr COLLATE "C", to_addr COLLATE "C"), max(seq)
     FROM aatrox_messages GROUP BY 1, 2"""
 
+#: A message stored in one statement: its creation instant is the clock's (read holding the
+#: lock) unless the newest message's is later, so `created_at` never goes back in seq order; its
+#: conversation points at it. Answers the seq and both instants.
+_INSERT = f"""WITH created AS (
+        SELECT greatest(%(now)s::bigint, coalesce(
+            (SELECT created_at FROM aatrox_messages ORDER BY seq DESC LIMIT 1), 0)) AS at
+    ), stored AS (
+        INSERT INTO aatrox_messages ({COLUMNS.removeprefix("seq, ")})
+        SELECT %(id)s, %(account)s, %(from)s, %(to)s, %(text)s, %(encoding)s, %(segments)s,
+            at, at + %(delay)s::bigint, %(outcome)s, %(inbound)s FROM created
+        RETURNING seq, created_at, arrival_at
+    ), conversation AS (
+        INSERT INTO aatrox_conversations (a, b, newest_seq) SELECT %(a)s, %(b)s, seq FROM stored
+        ON CONFLICT (a, b) DO UPDATE SET newest_seq = excluded.newest_seq
+    )
+    SELECT seq, created_at, arrival_at FROM stored"""
+
+
+def _insert_args(new: NewMessage, now_us: int) -> dict[str, object]:
+    a, b = conversation_of(new)
+    return {
+        "now": now_us,
+        "id": new.id,
+        "account": new.sender_account,
+        "from": new.from_addr,
+        "to": new.to_addr,
+        "text": new.text.encode(),
+        "encoding": new.encoding,
+        "segments": new.segment_count,
+        "delay": new.arrival_delay_us,
+        "outcome": new.outcome.value,
+        "inbound": new.inbound,
+        "a": a,
+        "b": b,
+    }
+
+
+def _stored(new: NewMessage, seq: int, created: int, arrival: int | None) -> StoredMessage:
+    return _row_message(
+        (seq, new.id, new.sender_account, new.from_addr, new.to_addr, new.text, new.encoding,
+         new.segment_count, created, arrival, new.outcome.value, new.inbound)
+    )  # fmt: skip
+
+
 #: Each migration, in order: version N is `_MIGRATIONS[N - 1]`. Append, never edit.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -259,10 +303,14 @@ class PostgresStore:
         with self._pool.connection() as conn, conn.transaction():
             self._local.conn = conn
             try:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+                if writes:  # a NOTIFY is sent at COMMIT, only if it commits: the feed's cue
+                    conn.execute(
+                        "SELECT pg_advisory_xact_lock(%s), pg_notify(%s, %s)",
+                        (lock, _CHANNEL, _TOPIC),
+                    )
+                else:
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
                 yield conn
-                if writes:  # sent at COMMIT, only if it commits: the change feed's cue
-                    conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, _TOPIC))
             finally:
                 self._local.conn = None
 
@@ -315,45 +363,21 @@ class PostgresStore:
     def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         try:
             with self._transaction(_MESSAGES_LOCK) as conn:
-                created = to_us(now())
-                last = conn.execute(
-                    "SELECT created_at FROM aatrox_messages ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                if last is not None:
-                    created = max(created, int(last[0]))
-                return [self._insert(conn, new, created) for new in messages]
+                created = to_us(now())  # read holding the lock (see the module's docstring)
+                with conn.cursor() as cursor:
+                    # One statement a message, sent together (psycopg pipelines executemany):
+                    # the round trips made holding the lock are what limits the sends a second.
+                    cursor.executemany(
+                        _INSERT, [_insert_args(new, created) for new in messages], returning=True
+                    )
+                    rows: list[tuple[int, int, int | None]] = []
+                    while True:
+                        rows.extend(cursor.fetchall())
+                        if not cursor.nextset():
+                            break
+                return [_stored(new, *row) for new, row in zip(messages, rows, strict=True)]
         except psycopg.errors.UniqueViolation as exc:
             raise DuplicateMessageIdError("a message id is already stored") from exc
-
-    @staticmethod
-    def _insert(conn: psycopg.Connection[Any], new: NewMessage, created: int) -> StoredMessage:
-        arrival = None if new.arrival_delay_us is None else created + new.arrival_delay_us
-        values = (
-            new.id,
-            new.sender_account,
-            new.from_addr,
-            new.to_addr,
-            new.text.encode(),
-            new.encoding,
-            new.segment_count,
-            created,
-            arrival,
-            new.outcome.value,
-            new.inbound,
-        )
-        row = conn.execute(
-            f"INSERT INTO aatrox_messages ({COLUMNS.removeprefix('seq, ')})"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
-            values,
-        ).fetchone()
-        assert row is not None
-        stored = _row_message((row[0], *values[:4], new.text, *values[5:]))
-        conn.execute(
-            "INSERT INTO aatrox_conversations (a, b, newest_seq) VALUES (%s, %s, %s)"
-            " ON CONFLICT (a, b) DO UPDATE SET newest_seq = excluded.newest_seq",
-            (*conversation_of(stored), stored.seq),
-        )
-        return stored
 
     @_failing_as_store
     def get(self, id: str) -> StoredMessage | None:
