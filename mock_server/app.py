@@ -156,9 +156,12 @@ def create_app(
         store.listen(changes.notify_from_thread)
     observer = CallObserver(journal, changes, contract.is_public)
 
+    # Every store call, authentication's reads of the run-time accounts included, goes through
+    # `calls`: off the event loop when the store may wait (store_calls).
+    calls = StoreCalls(store.blocks, store_timeout_s)
     app = AsyncApp(
         __name__,
-        security_map={"bearer": bearer_handler(accounts)},
+        security_map={"bearer": bearer_handler(accounts, calls)},
         validator_map=validator_map(),
         middlewares=middlewares(),
     )
@@ -168,7 +171,6 @@ def create_app(
         "validate_responses": validate_responses,
         "pythonic_params": True,
     }
-    calls = StoreCalls(store.blocks, store_timeout_s)
     public = _by_operation_id(PublicApi(service, calls))
     app.add_api(public_spec, resolver=Resolver(function_resolver=public), **options)
     control = ControlService(service, accounts)
@@ -236,6 +238,7 @@ def create_app(
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         observer=observer,
         account_of=account_name(accounts),
+        calls=calls,
     )
     errors.register(app, contract.problem_bounds)
     return app

@@ -105,6 +105,35 @@ def test_a_locked_store_delays_only_the_calls_that_need_it(url: str) -> None:
         assert len(http.get("/_mock/messages").json()["messages"]) == 1
 
 
+def test_a_locked_accounts_state_delays_only_the_calls_that_authenticate(url: str) -> None:
+    # Authentication reads the run-time accounts from the store: off the event loop too.
+    args = ["--db", url, "--store-timeout", str(STORE_TIMEOUT_S)]
+    with (
+        live_server(args) as server,
+        httpx.Client(base_url=server.base_url, headers=AUTH, timeout=30) as http,
+        psycopg.connect(url) as holder,  # not autocommit: the lock lasts until the rollback
+    ):
+        assert http.post(SEND, json=BODY).status_code == 200
+        holder.execute("LOCK TABLE aatrox_state IN ACCESS EXCLUSIVE MODE")
+        answers: list[httpx.Response] = []
+        history = threading.Thread(
+            target=lambda: answers.append(http.get(HISTORY + "?limit=1"))
+        )
+        history.start()
+        with httpx.Client(base_url=server.base_url, timeout=30) as other:
+            while history.is_alive():  # through every read the call makes, each its own wait
+                for path in ("/_mock/health", "/"):
+                    began = time.monotonic()
+                    assert other.get(path).status_code == 200
+                    assert time.monotonic() - began < AT_ONCE_S, path
+        history.join(timeout=30)
+        holder.rollback()
+        [answer] = answers
+        assert answer.status_code == 500, answer.text
+        assert "PostgreSQL store" in answer.json()["detail"]
+        assert http.get(HISTORY + "?limit=1").status_code == 200
+
+
 def test_two_mocks_on_one_database_act_as_one(url: str, tmp_path: Path) -> None:
     config = tmp_path / "manual.yaml"
     config.write_text(DEFAULT_CONFIG_YAML.replace("clock: real", "clock: manual"))

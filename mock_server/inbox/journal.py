@@ -24,6 +24,8 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.http.pipeline.authorization import bearer_token
+from mock_server.http.pipeline.store_calls import StoreCalls
+from mock_server.sms.store import StoreUnavailableError
 
 #: A problem body longer than this is not quoted (the mock's own problems are far shorter).
 _MAX_PROBLEM_BYTES = 64 * 1024
@@ -102,10 +104,13 @@ class ObservingMiddleware:
         app: ASGIApp,
         observer: Observer,
         account_of: Callable[[str], str | None],
+        calls: StoreCalls | None = None,
     ) -> None:
         self.app = app
         self.observer = observer
         self.account_of = account_of
+        # `account_of` reads the run-time accounts, which live in the store.
+        self.calls = calls or StoreCalls(blocks=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -138,14 +143,19 @@ class ObservingMiddleware:
                 scope["method"],
                 scope["path"],
                 status,
-                self._account(scope),
+                await self._account(scope),
                 problem_summary(problem_body),
             )
 
-    def _account(self, scope: Scope) -> str | None:
+    async def _account(self, scope: Scope) -> str | None:
         # The reading authentication makes (`authorization`): the journal names whom it let in.
         token = bearer_token(scope["headers"])
-        return None if token is None else self.account_of(token)
+        if token is None:
+            return None
+        try:
+            return await self.calls(self.account_of, token)
+        except StoreUnavailableError:  # the call itself was answered: journal it unattributed
+            return None
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:

@@ -14,6 +14,7 @@ from connexion.exceptions import OAuthProblem
 from connexion.security import NO_VALUE, BearerSecurityHandler
 
 from mock_server.http.pipeline.authorization import bearer_token, has_authorization
+from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.sms.accounts import Account
 
 TokenInfo = dict[str, Any]
@@ -50,9 +51,14 @@ def account_name(accounts: Accounts) -> Callable[[str], str | None]:
     return name
 
 
-def bearer_handler(accounts: Accounts) -> type[BearerSecurityHandler]:
-    """A connexion security handler class whose token check consults `accounts`."""
-    token_info = token_check(accounts)
+def bearer_handler(accounts: Accounts, calls: StoreCalls) -> type[BearerSecurityHandler]:
+    """A connexion security handler class whose token check consults `accounts` through
+    `calls` (the run-time accounts live in the store: off the event loop when it may wait;
+    connexion awaits a check that is a coroutine)."""
+    check_token = token_check(accounts)
+
+    async def token_info(token: str) -> TokenInfo | None:
+        return await calls(check_token, token)
 
     class AccountBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[[str], Any]:

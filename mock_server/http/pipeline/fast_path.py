@@ -236,8 +236,13 @@ class FastPath:
         account: str | None = None
         try:
             headers = _plain_headers(scope)
+            token = bearer_value(headers.get(b"authorization", b""))  # (one: _plain_headers)
+            # The run-time accounts live in the store: read off the loop when it may wait.
+            token_info = None if token is None else await self.calls(self.token_info, token)
+            if token_info is None:
+                raise _NotPlainError
             kwargs = self._arguments(
-                operation, path_values, scope.get("query_string", b""), headers
+                operation, path_values, scope.get("query_string", b""), token_info
             )
             account = kwargs["token_info"]["sub"]
             if operation.body is not None:
@@ -308,12 +313,8 @@ class FastPath:
         operation: _Operation,
         path_values: Mapping[str, str],
         query_string: bytes,
-        headers: Mapping[bytes, bytes],
+        token_info: dict[str, Any],
     ) -> dict[str, Any]:
-        token = bearer_value(headers.get(b"authorization", b""))  # (one header: _plain_headers)
-        token_info = None if token is None else self.token_info(token)
-        if token_info is None:
-            raise _NotPlainError
         kwargs: dict[str, Any] = {"token_info": token_info, **operation.defaults}
         for name, value in path_values.items():
             kwargs[operation.path[name].arg] = _value(operation.path[name], value)

@@ -157,11 +157,18 @@ class FaultMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
-            faults = await self.calls(self.faults)
-            operation_id = self.operation_of(scope["method"], scope["path"])
-            if faults != _OFF and faults.matches(operation_id, lambda: self._account(scope)):
+            faults = await self.calls(self._touching, scope)
+            if faults is not None:
                 await self._apply(faults)
         await self.app(scope, receive, send)
+
+    def _touching(self, scope: Scope) -> Faults | None:
+        """The faults set, if they touch this call (on a store thread: both reads may wait)."""
+        faults = self.faults()
+        operation_id = self.operation_of(scope["method"], scope["path"])
+        if faults != _OFF and faults.matches(operation_id, lambda: self._account(scope)):
+            return faults
+        return None
 
     def _account(self, scope: Scope) -> str | None:
         token = bearer_token(scope["headers"])
