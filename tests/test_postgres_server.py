@@ -116,9 +116,7 @@ def test_a_locked_accounts_state_delays_only_the_calls_that_authenticate(url: st
         assert http.post(SEND, json=BODY).status_code == 200
         holder.execute("LOCK TABLE aatrox_state IN ACCESS EXCLUSIVE MODE")
         answers: list[httpx.Response] = []
-        history = threading.Thread(
-            target=lambda: answers.append(http.get(HISTORY + "?limit=1"))
-        )
+        history = threading.Thread(target=lambda: answers.append(http.get(HISTORY + "?limit=1")))
         history.start()
         with httpx.Client(base_url=server.base_url, timeout=30) as other:
             while history.is_alive():  # through every read the call makes, each its own wait
