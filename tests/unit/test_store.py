@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -430,3 +431,31 @@ def test_a_postgres_database_newer_than_the_mock_is_refused(
         conn.execute("INSERT INTO aatrox_schema (version) VALUES (999)")
     with pytest.raises(StoreUnavailableError, match="schema version 999"):
         PostgresStore(url)
+
+
+def test_sqlite_writers_of_one_process_wait_their_turn_for_at_most_the_store_timeout(
+    tmp_path: Path,
+) -> None:
+    # This process's writers queue on the store's own lock (SQLite's busy handler polls with
+    # long sleeps); the wait is bounded by the store's limit like SQLite's.
+    store = SqliteStore(tmp_path / "busy.sqlite", timeout_s=0.2)
+    writing, finish = threading.Event(), threading.Event()
+
+    def slow_update(value: str | None) -> str:
+        writing.set()
+        finish.wait(10)
+        return "held"
+
+    holder = threading.Thread(target=store.update_state, args=("k", slow_update))
+    holder.start()
+    try:
+        assert writing.wait(10)
+        with pytest.raises(StoreUnavailableError, match="--store-timeout"):
+            add(store, new(id_="msg_000000000000000000000001"))
+    finally:
+        finish.set()
+        holder.join(10)
+    assert store.get_state("k") == "held"
+    assert ids(add(store, new(id_="msg_000000000000000000000001"))) == [
+        "msg_000000000000000000000001"
+    ]

@@ -170,6 +170,10 @@ class SqliteStore:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._opened_lock = threading.Lock()
+        # This process's writers queue here, not in SQLite: SQLite's busy handler polls with
+        # sleeps of up to 100 ms, so store threads contending for its write lock waited far
+        # longer than the lock was held. Other processes still meet at SQLite's own lock.
+        self._writer = threading.Lock()
         with self._write() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, 1, 2, SCHEMA_VERSION):
@@ -211,18 +215,26 @@ class SqliteStore:
         if conn.in_transaction:  # nested: a manual clock read from inside add() or inbox()
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if not self._writer.acquire(timeout=self._timeout):
+            raise StoreUnavailableError(
+                f"The SQLite store ({self._path}) stayed busy with this process's other writes"
+                f" for {self._timeout:g} s (--store-timeout)."
+            )
         try:
-            yield conn
-            if self._file_identity() != self._local.file:
-                raise StoreUnavailableError(
-                    "The SQLite database file was deleted or replaced while the mock ran: nothing"
-                    " was stored. Restart the mock to use the file now at that path."
-                )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.rollback()  # a no-op when the failed statement already ended the transaction
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                if self._file_identity() != self._local.file:
+                    raise StoreUnavailableError(
+                        "The SQLite database file was deleted or replaced while the mock ran:"
+                        " nothing was stored. Restart the mock to use the file now at that path."
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()  # a no-op when the failed statement already ended it
+                raise
+        finally:
+            self._writer.release()
 
     def _file_identity(self) -> tuple[int, int] | None:
         """(device, inode) of the file at the store's path; None if there is none."""
