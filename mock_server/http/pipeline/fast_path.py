@@ -228,7 +228,7 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        if route is None or not await self._without_faults():
+        if route is None:
             await self.app(scope, receive, send)
             return
         operation, path_values = route
@@ -237,8 +237,8 @@ class FastPath:
         try:
             headers = _plain_headers(scope)
             token = bearer_value(headers.get(b"authorization", b""))  # (one: _plain_headers)
-            # The run-time accounts live in the store: read off the loop when it may wait.
-            token_info = None if token is None else await self.calls(self.token_info, token)
+            # The faults and the run-time accounts live in the store: one trip off the loop.
+            token_info = None if token is None else await self.calls(self._checked, token)
             if token_info is None:
                 raise _NotPlainError
             kwargs = self._arguments(
@@ -266,13 +266,16 @@ class FastPath:
         finally:  # also when the client is gone: the call was made
             self._answered(scope, response, account)
 
-    async def _without_faults(self) -> bool:
-        """Whether no fault is set. If the faults cannot be read (a failing store), the layers
-        inside answer, within connexion's error handling."""
+    def _checked(self, token: str) -> dict[str, Any] | None:
+        """The token's `token_info` when no fault is set; else None (the layers inside answer).
+        If the faults cannot be read (a failing store), the layers inside answer too, within
+        connexion's error handling. Runs on a store thread (both reads may wait)."""
         try:
-            return await self.calls(self.faults) == _NO_FAULTS
+            if self.faults() != _NO_FAULTS:
+                return None
         except Exception:  # see the docstring
-            return False
+            return None
+        return self.token_info(token)
 
     def _answered(self, scope: Scope, response: Response, account: str | None) -> None:
         """Tell the observer, as the observing middleware inside tells it of other calls."""
