@@ -93,6 +93,18 @@ def test_any_other_host_gets_a_problem_and_none_of_the_mocks_data(
     assert answer.content == http.get("/api/v2/sms/history", headers={"Host": "x.example"}).content
 
 
+@pytest.mark.parametrize("second", ["evil.example", "localhost"])
+@pytest.mark.parametrize("path", PATHS)
+def test_two_host_headers_are_refused_whatever_they_say(
+    http: TestClient, second: str, path: str
+) -> None:
+    # RFC 9112, 3.2: more than one Host is a 400; which one a proxy would read is anyone's guess.
+    answer = http.get(path, headers=[*AUTH.items(), ("Host", "localhost"), ("Host", second)])
+    assert answer.status_code == 400
+    assert answer.json()["title"] == "Host not served"
+    assert SECRET_TEXT not in answer.text
+
+
 def test_a_refused_host_changes_nothing(http: TestClient) -> None:
     answer = http.post("/_mock/reset", headers={"Host": "evil.example:8080"})
     assert answer.status_code == 400

@@ -138,11 +138,9 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = b""
-        for name, value in scope["headers"]:
-            if name == b"host":
-                host = value
-                break
+        hosts = [value for name, value in scope["headers"] if name == b"host"]
+        # Two Host headers are a 400 (RFC 9112, 3.2): another reader could take the other one.
+        host = hosts[0] if len(hosts) == 1 else b""
         if not self._serves(host, scope):
             await _answer(send, 400, _HOST_REFUSED)
             return
