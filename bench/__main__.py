@@ -1,6 +1,6 @@
 """`python -m bench [--quick] [--only compare|scale] [--profile]` — see bench/__init__.py.
 
-The full run (`make bench`) takes about ten minutes on a 2-core machine and writes
+The full run (`make bench`) takes about fifteen minutes on a 2-core machine and writes
 bench/results/latest.{json,md,png}; `--quick` is a smoke run of each part, once and briefly (the
 test suite runs it), that writes bench/results/quick.* instead (not for the README).
 `--profile` samples the mock with py-spy under load instead and writes bench/results/profile.md.
