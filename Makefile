@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 SETUP := $(VENV)/.installed node_modules/.installed
 
-.PHONY: help setup generate check-generated lint lock prism mock test contract contract-long bench verify clean
+.PHONY: help setup generate check-generated lint lock prism mock test coverage contract contract-long bench verify clean
 
 help: ## Show this help
 	@echo "make TARGET [ARGS='...']  (ARGS reach pytest, the server or the bench: make test ARGS='-k bulk')"
@@ -61,6 +61,9 @@ mock: $(SETUP) ## Serve the mock server on 127.0.0.1:8080
 
 test: $(SETUP) ## Everything CI runs: lint, check-generated, breaking changes, all tests
 	$(NOX) -s lint check_generated breaking_changes tests -- $(ARGS)
+
+coverage: $(SETUP) ## Every test under coverage, as CI runs them: the lines no test reaches
+	$(NOX) -s coverage -- $(ARGS)
 
 contract: $(SETUP) ## Only the contract tests
 	$(NOX) -s contract -- $(ARGS)

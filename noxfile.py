@@ -292,18 +292,34 @@ def mock(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Every test under tests/ (unit, client against server, contract): hypothesis `ci` or `dev`;
-    under coverage, whose report names the lines and branches of mock_server/ no test reaches.
-    The floor ([tool.coverage.report] fail_under) holds for the whole suite only: with pytest
-    arguments (a selection), the report is shown and not judged."""
+    """Every test under tests/ (unit, client against server, contract): hypothesis `ci` or `dev`.
+    On CI (CI set) under coverage, as `make coverage` is; on a developer's machine without it,
+    since tracing every process (the servers the tests start included) doubles the suite's time."""
+    if os.environ.get("CI"):
+        _tests_under_coverage(session)
+    else:
+        session.run("pytest", *_PYTEST_WORKERS, *session.posargs)
+
+
+@nox.session(default=False)
+def coverage(session: nox.Session) -> None:
+    """Every test under coverage, whose report names the lines and branches of mock_server/ no
+    test reaches (the servers the tests start as subprocesses included). The floor
+    ([tool.coverage.report] fail_under) holds for the whole suite only: with pytest arguments
+    (a selection), the report is shown and not judged."""
+    _tests_under_coverage(session)
+
+
+# Two workers (pytest-xdist): much of the suite waits on servers and subprocesses, so two
+# processes keep both cores busy; `make test ARGS='-n 0'` runs in one process. Work stealing: a
+# worker that runs out takes tests from the other, so the slow tests (browser, several hosts,
+# mypy) do not leave one worker running alone at the end.
+_PYTEST_WORKERS = ("-n", "2", "--dist", "worksteal")
+
+
+def _tests_under_coverage(session: nox.Session) -> None:
     session.run("coverage", "erase")
-    # Two workers (pytest-xdist): much of the suite waits on servers and subprocesses, so two
-    # processes keep both cores busy; `make test ARGS='-n 0'` runs in one process. Work
-    # stealing: a worker that runs out takes tests from the other, so the slow tests (browser,
-    # several hosts, mypy) do not leave one worker running alone at the end.
-    session.run(
-        "coverage", "run", "-m", "pytest", "-n", "2", "--dist", "worksteal", *session.posargs
-    )
+    session.run("coverage", "run", "-m", "pytest", *_PYTEST_WORKERS, *session.posargs)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report", *(["--fail-under=0"] if session.posargs else []))
 
