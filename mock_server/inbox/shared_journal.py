@@ -3,14 +3,19 @@
 trimmed to `--journal-size`.
 
 Recording must not slow or stall a call: entries go to a queue, and a thread writes them to the
-store in batches. A read first waits for this process's queue to drain (bounded by the store's
-own time limit), so a call is listed by the time its answer has been read.
+store in batches. A call after a quiet moment is written at once; under load the thread writes
+at most once every `_GATHER_S`, so that one write carries many calls rather than one or two
+(each write is a round trip to the database, as dear as the call it records). A read first
+wakes the thread and waits for this process's queue to drain (bounded by the store's own time
+limit), so a call is listed by the time its answer has been read on the host that answered it;
+on the other hosts, within `_GATHER_S` of that (docs/team.md).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
@@ -21,6 +26,8 @@ from mock_server.sms.store import StoreUnavailableError
 
 #: Most entries one write takes.
 _BATCH = 200
+#: Under load, the least time between two writes, when nobody is reading.
+_GATHER_S = 0.05
 
 
 @runtime_checkable
@@ -48,6 +55,7 @@ class SharedJournal(RequestJournal):
         self._pending: queue.Queue[Entry] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
+        self._reading = threading.Event()  # set while a read waits for the queue to drain
 
     def record(self, entry: Entry) -> None:
         if not self.size:
@@ -56,11 +64,11 @@ class SharedJournal(RequestJournal):
         self._pending.put(entry)
 
     def clear(self) -> None:
-        self._pending.join()
+        self._drain()
         self._store.journal_clear()
 
     def entries(self, status: int | None = None, path: str | None = None) -> list[Entry]:
-        self._pending.join()
+        self._drain()
         listed: list[Entry] = [orjson.loads(raw) for raw in self._store.journal_entries(self.size)]
         return [
             entry
@@ -68,6 +76,14 @@ class SharedJournal(RequestJournal):
             if (status is None or entry["status"] == status)
             and (path is None or path in entry["path"])
         ]
+
+    def _drain(self) -> None:
+        """Wait until this process's entries are written (the writer skips its gathering)."""
+        self._reading.set()
+        try:
+            self._pending.join()
+        finally:
+            self._reading.clear()
 
     def _start_writer(self) -> None:
         # Started on first use, in the process that serves (not in a parent that forks workers).
@@ -79,8 +95,12 @@ class SharedJournal(RequestJournal):
                 self._writer.start()
 
     def _write(self) -> None:
+        last_write = float("-inf")
         while True:
             batch = [self._pending.get()]
+            since = time.monotonic() - last_write
+            if since < _GATHER_S:
+                self._reading.wait(_GATHER_S - since)
             while len(batch) < _BATCH:
                 try:
                     batch.append(self._pending.get_nowait())
@@ -92,5 +112,6 @@ class SharedJournal(RequestJournal):
             except StoreUnavailableError:
                 pass  # the journal is a convenience: a failing store drops these entries
             finally:
+                last_write = time.monotonic()
                 for _ in batch:
                     self._pending.task_done()

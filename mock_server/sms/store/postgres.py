@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
@@ -326,24 +326,57 @@ class PostgresStore:
 
     # -- control state ----------------------------------------------------------------------
 
+    @contextmanager
+    def reading_together(self, keys: Collection[str]) -> Iterator[None]:
+        """One statement reads `keys`; this thread's `get_state` of them answers from it until
+        the block ends, unless it writes one (then that key is read anew)."""
+        wanted = sorted(keys)
+        rows = self._read_states(wanted)
+        outer = getattr(self._local, "states", None)
+        states: dict[str, str | None] = dict.fromkeys(wanted)
+        self._local.states = states | dict(rows)
+        try:
+            yield
+        finally:
+            self._local.states = outer
+
+    @_failing_as_store
+    def _read_states(self, keys: list[str]) -> list[tuple[str, str]]:
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT key, value FROM aatrox_state WHERE key = ANY(%s)", (keys,)
+            ).fetchall()
+        return [(str(key), str(value)) for key, value in found]
+
+    def _forget_read(self, key: str) -> None:
+        states: dict[str, str | None] | None = getattr(self._local, "states", None)
+        if states is not None:
+            states.pop(key, None)
+
     @_failing_as_store
     def get_state(self, key: str) -> str | None:
+        states: dict[str, str | None] | None = getattr(self._local, "states", None)
+        if states is not None and key in states:
+            return states[key]
         with self._reading() as conn:
             row = conn.execute("SELECT value FROM aatrox_state WHERE key = %s", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     @_failing_as_store
     def set_state(self, key: str, value: str) -> None:
+        self._forget_read(key)
         with self._transaction(_STATE_LOCK) as conn:
             self._put(conn, key, value)
 
     @_failing_as_store
     def delete_state(self, key: str) -> None:
+        self._forget_read(key)
         with self._transaction(_STATE_LOCK) as conn:
             conn.execute("DELETE FROM aatrox_state WHERE key = %s", (key,))
 
     @_failing_as_store
     def update_state(self, key: str, update: Callable[[str | None], str]) -> str:
+        self._forget_read(key)
         with self._transaction(_STATE_LOCK) as conn:
             value = update(self.get_state(key))
             self._put(conn, key, value)
@@ -364,17 +397,20 @@ class PostgresStore:
         try:
             with self._transaction(_MESSAGES_LOCK) as conn:
                 created = to_us(now())  # read holding the lock (see the module's docstring)
+                args = [_insert_args(new, created) for new in messages]
                 with conn.cursor() as cursor:
-                    # One statement a message, sent together (psycopg pipelines executemany):
-                    # the round trips made holding the lock are what limits the sends a second.
-                    cursor.executemany(
-                        _INSERT, [_insert_args(new, created) for new in messages], returning=True
-                    )
                     rows: list[tuple[int, int, int | None]] = []
-                    while True:
-                        rows.extend(cursor.fetchall())
-                        if not cursor.nextset():
-                            break
+                    if len(args) == 1:  # most sends: a pipeline would cost more than it saves
+                        rows.extend(cursor.execute(_INSERT, args[0]).fetchall())
+                    else:
+                        # One statement a message, sent together (psycopg pipelines
+                        # executemany): the round trips made holding the lock are what limits
+                        # the sends a second.
+                        cursor.executemany(_INSERT, args, returning=True)
+                        while True:
+                            rows.extend(cursor.fetchall())
+                            if not cursor.nextset():
+                                break
                 return [_stored(new, *row) for new, row in zip(messages, rows, strict=True)]
         except psycopg.errors.UniqueViolation as exc:
             raise DuplicateMessageIdError("a message id is already stored") from exc
@@ -628,17 +664,19 @@ class PostgresStore:
 
     @_failing_as_store
     def journal_append(self, entries: Sequence[str], size: int) -> None:
-        """Append JSON `entries`, keep the newest `size`, and cue every host's journal pane."""
-        with self._pool.connection() as conn, conn.transaction():
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO aatrox_journal (entry) VALUES (%s)", [(e,) for e in entries]
-                )
+        """Append JSON `entries`, keep the newest `size`, and cue every host's journal pane: two
+        statements, whatever the number of entries (the trim need not be atomic with the append:
+        `journal_entries` reads the newest `size` anyway)."""
+        with self._pool.connection() as conn:
             conn.execute(
-                "DELETE FROM aatrox_journal WHERE id <= (SELECT max(id) FROM aatrox_journal) - %s",
-                (size,),
+                "INSERT INTO aatrox_journal (entry) SELECT unnest(%s::text[])", (list(entries),)
             )
-            conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, _JOURNAL_TOPIC))
+            conn.execute(
+                "WITH trimmed AS (DELETE FROM aatrox_journal"
+                " WHERE id <= (SELECT max(id) FROM aatrox_journal) - %s RETURNING 1)"
+                " SELECT pg_notify(%s, %s)",
+                (size, _CHANNEL, _JOURNAL_TOPIC),
+            )
 
     @_failing_as_store
     def journal_entries(self, size: int) -> list[str]:
