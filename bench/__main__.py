@@ -3,7 +3,8 @@
 The full run (`make bench`) takes about fifteen minutes on a 2-core machine and writes
 bench/results/latest.{json,md,png}; `--quick` is a smoke run of each part, once and briefly (the
 test suite runs it), that writes bench/results/quick.* instead (not for the README).
-`--profile` samples the mock with py-spy under load instead and writes bench/results/profile.md.
+`--profile` samples the mock with py-spy under load instead and writes bench/results/profile.md
+(`--targets mock-postgres`: another mock target, written to profile-postgres.md).
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
         from bench.pyspy import run_profile  # py-spy is needed only here
 
         with tempfile.TemporaryDirectory(prefix="aatrox-bench-") as tmp:
-            text = run_profile(wrk, Path(tmp), args.out, args.profile_seconds, _say)
+            key = args.targets or "mock-memory"
+            text = run_profile(wrk, Path(tmp), args.out, args.profile_seconds, _say, key)
         print(text)
         return 0
     background = _wait_quiet(args.wait_quiet, sample_s=0.5 if args.quick else 3.0)

@@ -1,8 +1,9 @@
 """`python -m bench --profile`: where the mock's time goes, by py-spy, under the bench's load.
 
-Starts the mock (memory store) as `python -m mock_server` does, drives it with the mix at 16
-connections, and samples it with py-spy for N seconds (`--gil`: only the thread holding the GIL,
-that is the Python work, not threads waiting). Writes bench/results/profile.md: shares of the
+Starts the mock (the memory store; `--targets mock-postgres`, say, for another) as
+`python -m mock_server` does, drives it with the mix at 16 connections, and samples it with
+py-spy for N seconds (`--gil`: only the thread holding the GIL, that is the Python work, not
+threads waiting). Writes bench/results/profile.md (profile-postgres.md...): shares of the
 samples by layer, and the costs that cut across layers (validation, JSON, access log...).
 Sampling slows the server a little (`--nonblocking` keeps that small).
 """
@@ -17,12 +18,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.client import seed
-from bench.compare import Say, start_target, target
+from bench.compare import Say, Target, start_target, target
 from bench.load import LoadResult, run_wrk
+from bench.postgres import local_cluster
 from bench.servers import free_port
 from bench.settings import MIX, BenchError
 
@@ -161,10 +164,12 @@ def summarize(stacks: Sequence[tuple[list[Frame], int]]) -> dict[str, object]:
     }
 
 
-def _markdown(summary: dict[str, object], load: LoadResult | None, seconds: int) -> str:
+def _markdown(
+    summary: dict[str, object], load: LoadResult | None, seconds: int, spec: Target
+) -> str:
     lines = [
-        f"py-spy, {seconds} s at 100 Hz with `--gil` (Python work only), on `python -m "
-        "mock_server` (memory store) under the bench mix at 16 connections"
+        f"py-spy, {seconds} s at 100 Hz with `--gil` (Python work only), on `{spec.command}`"
+        f" ({spec.label}) under the bench mix at 16 connections"
         + (f" ({load.rps:.0f} req/s while sampled)" if load else "")
         + f"; {summary['samples']} samples.",
         "",
@@ -185,13 +190,28 @@ def _markdown(summary: dict[str, object], load: LoadResult | None, seconds: int)
     return "\n".join(lines) + "\n"
 
 
-def run_profile(wrk: str, workdir: Path, out: Path, seconds: int, say: Say) -> str:
+def run_profile(
+    wrk: str, workdir: Path, out: Path, seconds: int, say: Say, key: str = "mock-memory"
+) -> str:
+    """Profile the mock target `key` (`mock-postgres` on a throwaway local cluster); writes
+    profile.md (the memory store) or profile-STORE.md."""
     # Installed into the venv beside this interpreter (nox puts that on PATH; a bare run may not).
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         raise BenchError("--profile needs py-spy: it is in the dev group (`make setup`)")
-    port = free_port()
-    spec = target("mock-memory", port, workdir)
+    stem = "profile" if key == "mock-memory" else f"profile-{key.removeprefix('mock-')}"
+    with ExitStack() as resources:
+        database_url = None
+        if key == "mock-postgres":
+            database_url = resources.enter_context(local_cluster()).new_database()
+        spec = target(key, free_port(), workdir, database_url)
+        return _profile(spy, wrk, workdir, out / stem, seconds, say, spec)
+
+
+def _profile(
+    spy: str, wrk: str, workdir: Path, out: Path, seconds: int, say: Say, spec: Target
+) -> str:
+    port = int(spec.argv[spec.argv.index("--port") + 1])
     say(f"profiling {spec.label} on port {port} for {seconds} s")
     server = start_target(spec, port, workdir)
     try:
@@ -216,7 +236,7 @@ def run_profile(wrk: str, workdir: Path, out: Path, seconds: int, say: Say) -> s
         loader = threading.Thread(target=load, daemon=True)
         loader.start()
         time.sleep(1)
-        stacks_file = out / "profile-stacks.txt"
+        stacks_file = out.with_name(out.name + "-stacks.txt")
         argv = [spy, "record", "--pid", str(server.process.pid), "--duration", str(seconds)]
         argv += ["--rate", "100", "--gil", "--nonblocking", "--format", "raw"]
         argv += ["--output", str(stacks_file)]
@@ -227,6 +247,6 @@ def run_profile(wrk: str, workdir: Path, out: Path, seconds: int, say: Say) -> s
     finally:
         server.stop()
     summary = summarize(read_stacks(stacks_file))
-    text = _markdown(summary, found[0] if found else None, seconds)
-    (out / "profile.md").write_text(text)
+    text = _markdown(summary, found[0] if found else None, seconds, spec)
+    out.with_suffix(".md").write_text(text)
     return text

@@ -3,6 +3,7 @@ schemathesis all serve."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from mock_server.http.accounts_api import AccountsApi
 from mock_server.http.handlers import ControlApi, PublicApi
 from mock_server.http.pipeline.auth import account_name, bearer_handler, token_check
 from mock_server.http.pipeline.fast_path import FastPath
+from mock_server.http.pipeline.faults import STATE_KEY as FAULTS_KEY
 from mock_server.http.pipeline.faults import FaultMiddleware, FaultSwitch
 from mock_server.http.pipeline.gate import RouteGate
 from mock_server.http.pipeline.operations import decorate_once
@@ -43,7 +45,7 @@ from mock_server.sms.control import ControlService
 from mock_server.sms.ids import cursor_secret, message_ids
 from mock_server.sms.limits import Limits
 from mock_server.sms.numbers import E164_PATTERN
-from mock_server.sms.registry import AccountRegistry
+from mock_server.sms.registry import GENERATION_KEY, AccountRegistry
 from mock_server.sms.service import SmsService
 from mock_server.sms.store import MemoryStore, MessageStore
 from mock_server.sms.store.base import DEFAULT_TIMEOUT_S, ChangeFeed
@@ -77,6 +79,11 @@ def spec_limits(path: Path = PUBLIC_SPEC) -> Limits:
 def api_version(path: Path = PUBLIC_SPEC) -> str:
     """The version of the API the mock implements: the contract's `info.version`."""
     return load_contract(path).version
+
+
+#: The shared state every public call reads, the faults and the accounts' generation: the fast
+#: path reads them in one trip to the store (`StateStore.reading_together`).
+_PER_CALL_STATE = (FAULTS_KEY, GENERATION_KEY)
 
 
 def create_app(
@@ -226,6 +233,7 @@ def create_app(
             handlers=public,
             token_info=token_check(accounts),
             faults=faults.current,
+            reads_together=functools.partial(store.reading_together, _PER_CALL_STATE),
             observer=observer,
             body_timeout_s=body_timeout_s,
             calls=calls,

@@ -6,7 +6,8 @@ than in one process's memory, so that several worker processes sharing one SQLit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 
@@ -29,4 +30,11 @@ class StateStore(Protocol):
         Atomic across threads and, for a shared SQLite file, across processes: two workers that
         advance the clock at once both count, and two that initialise a value agree on one.
         """
+        ...
+
+    def reading_together(self, keys: Collection[str]) -> AbstractContextManager[None]:
+        """A block in which this thread's `get_state` of `keys` answers from one read of them
+        all, made as it starts: for a store whose every read is a round trip to a server, the
+        reads every call makes (the faults, the accounts' generation) cost one trip, and see
+        one snapshot. A store whose reads are local may read each when asked."""
         ...

@@ -459,3 +459,39 @@ def test_sqlite_writers_of_one_process_wait_their_turn_for_at_most_the_store_tim
     assert ids(add(store, new(id_="msg_000000000000000000000001"))) == [
         "msg_000000000000000000000001"
     ]
+
+
+def test_state_read_together_answers_from_one_read_and_a_write_reads_anew(
+    store: MessageStore,
+) -> None:
+    store.set_state("faults", "{}")
+    with store.reading_together(["faults", "accounts.generation"]):
+        assert store.get_state("faults") == "{}"
+        assert store.get_state("accounts.generation") is None
+        store.set_state("faults", '{"error_rate": 1}')  # a write of this thread: read anew
+        assert store.get_state("faults") == '{"error_rate": 1}'
+        assert store.update_state("accounts.generation", lambda old: "1") == "1"
+        assert store.get_state("accounts.generation") == "1"
+    assert store.get_state("faults") == '{"error_rate": 1}'
+
+
+def test_postgres_reads_the_keys_together_once_for_the_block(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    url = postgres_cluster.new_database()
+    store, other_host = PostgresStore(url), PostgresStore(url)
+    try:
+        store.set_state("faults", "{}")
+        with store.reading_together(["faults", "accounts.generation"]):
+            other_host.set_state("faults", '{"error_rate": 1}')
+            other_host.set_state("accounts.generation", "7")
+            # Both as they were when the block began: one read, one snapshot.
+            assert store.get_state("faults") == "{}"
+            assert store.get_state("accounts.generation") is None
+            other_host.set_state("clock", "1")
+            assert store.get_state("clock") == "1"  # not among the keys: read when asked
+        assert store.get_state("faults") == '{"error_rate": 1}'
+        assert store.get_state("accounts.generation") == "7"
+    finally:
+        store.close()
+        other_host.close()

@@ -40,6 +40,7 @@ import asyncio
 import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -188,6 +189,7 @@ class FastPath:
         handlers: Callable[[str], Handler],
         token_info: TokenCheck,
         faults: Callable[[], Faults] = _no_faults,
+        reads_together: Callable[[], AbstractContextManager[None]] = nullcontext,
         observer: CallObserver | None = None,
         body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S,
         calls: StoreCalls | None = None,
@@ -203,6 +205,7 @@ class FastPath:
         )
         self.token_info = token_info
         self.faults = faults
+        self.reads_together = reads_together
         self.observer = observer
         self.body_limit = contract.max_body_bytes
         self.bounds = contract.problem_bounds
@@ -269,13 +272,16 @@ class FastPath:
     def _checked(self, token: str) -> dict[str, Any] | None:
         """The token's `token_info` when no fault is set; else None (the layers inside answer).
         If the faults cannot be read (a failing store), the layers inside answer too, within
-        connexion's error handling. Runs on a store thread (both reads may wait)."""
-        try:
-            if self.faults() != _NO_FAULTS:
+        connexion's error handling. Runs on a store thread (the reads may wait), and reads the
+        faults and the accounts' generation together (`StateStore.reading_together`)."""
+        with ExitStack() as block:
+            try:
+                block.enter_context(self.reads_together())
+                if self.faults() != _NO_FAULTS:
+                    return None
+            except Exception:  # see the docstring
                 return None
-        except Exception:  # see the docstring
-            return None
-        return self.token_info(token)
+            return self.token_info(token)
 
     def _answered(self, scope: Scope, response: Response, account: str | None) -> None:
         """Tell the observer, as the observing middleware inside tells it of other calls."""

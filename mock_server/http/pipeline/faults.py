@@ -30,7 +30,7 @@ from mock_server.http.pipeline.store_calls import StoreCalls
 from mock_server.http.problems.documents import problem
 from mock_server.sms.state import StateStore
 
-_KEY = "faults"
+STATE_KEY = "faults"  # its key in the store's shared state
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class FaultSwitch:
         self._last: tuple[str | None, Faults] = (None, Faults())
 
     def current(self) -> Faults:
-        raw = self._state.get_state(_KEY)
+        raw = self._state.get_state(STATE_KEY)
         last_raw, faults = self._last
         if raw != last_raw:
             faults = _parse(raw)
@@ -92,7 +92,7 @@ class FaultSwitch:
         """Raises ValueError for faults outside the contract's bounds (which request validation
         has already refused: this guards every other caller)."""
         self._bounds.check(faults.error_rate, faults.latency_ms)
-        self._state.set_state(_KEY, faults.to_json())
+        self._state.set_state(STATE_KEY, faults.to_json())
         return faults
 
     def clear(self) -> Faults:
@@ -114,7 +114,7 @@ class FaultSwitch:
             left = faults.fail_next - 1
             return (Faults(**{**asdict(faults), "fail_next": left}) if left else _OFF).to_json()
 
-        self._state.update_state(_KEY, count)
+        self._state.update_state(STATE_KEY, count)
         return taken
 
 

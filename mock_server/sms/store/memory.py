@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 import threading
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import chain
 from operator import attrgetter
 
@@ -138,6 +139,9 @@ class MemoryStore:
         self._conversation_log: list[StoredMessage] = []
 
     # -- control state ----------------------------------------------------------------------
+
+    def reading_together(self, keys: Collection[str]) -> AbstractContextManager[None]:
+        return nullcontext()  # its reads are local: each as it is asked (StateStore)
 
     def get_state(self, key: str) -> str | None:
         with self._lock:

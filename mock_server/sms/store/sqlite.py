@@ -38,8 +38,8 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -245,6 +245,9 @@ class SqliteStore:
         return status.st_dev, status.st_ino
 
     # -- control state ----------------------------------------------------------------------
+
+    def reading_together(self, keys: Collection[str]) -> AbstractContextManager[None]:
+        return nullcontext()  # its reads are local: each as it is asked (StateStore)
 
     @_failing_as_store
     def get_state(self, key: str) -> str | None:
