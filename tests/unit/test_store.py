@@ -495,3 +495,35 @@ def test_postgres_reads_the_keys_together_once_for_the_block(
     finally:
         store.close()
         other_host.close()
+
+
+@pytest.mark.parametrize("replaced", [False, True], ids=["deleted", "replaced"])
+def test_a_thread_first_connecting_after_the_file_went_stores_nothing_anywhere(
+    tmp_path: Path, replaced: bool
+) -> None:
+    path = tmp_path / "sms.db"
+    store = SqliteStore(path)
+    add(store, new())
+    for stale in tmp_path.iterdir():
+        stale.unlink()
+    replacement = SqliteStore(path) if replaced else None
+    failures: list[BaseException] = []
+
+    def send_from_a_new_thread() -> None:
+        try:
+            add(store, new())
+        except BaseException as exc:
+            failures.append(exc)
+
+    worker = threading.Thread(target=send_from_a_new_thread)
+    worker.start()
+    worker.join()
+    [failure] = failures
+    assert isinstance(failure, StoreUnavailableError)
+    assert "deleted or replaced" in str(failure)
+    if replacement is None:
+        assert not path.exists()  # no empty file made in its place
+    else:
+        assert replacement.count() == 0
+        replacement.close()
+    store.close()

@@ -42,6 +42,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ParamSpec, TypeVar
+from urllib.parse import quote
 
 from mock_server.sms.instants import to_us
 from mock_server.sms.store.base import (
@@ -158,6 +159,13 @@ def _seq_range(
     return bounds, args, "seq > (SELECT low FROM bounds) AND seq < (SELECT high FROM bounds)", []
 
 
+def _file_gone() -> StoreUnavailableError:
+    return StoreUnavailableError(
+        "The SQLite database file was deleted or replaced while the mock ran: nothing was"
+        " stored. Restart the mock to use the file now at that path."
+    )
+
+
 class SqliteStore:
     """A `MessageStore` in an SQLite file; safe to share between threads and processes."""
 
@@ -174,6 +182,9 @@ class SqliteStore:
         # sleeps of up to 100 ms, so store threads contending for its write lock waited far
         # longer than the lock was held. Other processes still meet at SQLite's own lock.
         self._writer = threading.Lock()
+        #: (device, inode) of the file this store opened, once it has: every thread's
+        #: connection must be to that file (see `_conn` and `_write`).
+        self._identity: tuple[int, int] | None = None
         with self._write() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, 1, 2, SCHEMA_VERSION):
@@ -193,20 +204,41 @@ class SqliteStore:
     def _conn(self) -> sqlite3.Connection:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
-            # isolation_level=None: no implicit transactions; we say BEGIN and COMMIT ourselves.
-            # check_same_thread=False only so that close() may close every thread's connection.
-            conn = sqlite3.connect(
-                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
+            conn = self._connect()
             conn.execute("PRAGMA journal_mode = WAL")
             # NORMAL, not FULL: a committed transaction survives a process kill either way; FULL
             # only adds an fsync per commit against OS crashes (see the module docstring).
             conn.execute("PRAGMA synchronous = NORMAL")
-            local.conn, local.pid, local.file = conn, os.getpid(), self._file_identity()
+            local.conn, local.pid = conn, os.getpid()
             with self._opened_lock:
                 self._opened.append(conn)
         conn_: sqlite3.Connection = local.conn
         return conn_
+
+    def _connect(self) -> sqlite3.Connection:
+        """A new connection, to the file this store opened first. The first one may create the
+        file; later ones (another thread's, a forked worker's) open it only if it is still that
+        file: one made after the file was deleted would otherwise create an empty file, or open
+        its replacement, and write there."""
+        if self._identity is None:
+            conn = self._open(self._path, uri=False)
+            self._identity = self._file_identity()
+            return conn
+        try:
+            conn = self._open(f"file:{quote(str(Path(self._path).absolute()))}?mode=rw", uri=True)
+        except sqlite3.OperationalError:
+            raise _file_gone() from None
+        if self._file_identity() != self._identity:
+            conn.close()
+            raise _file_gone()
+        return conn
+
+    def _open(self, database: str, *, uri: bool) -> sqlite3.Connection:
+        # isolation_level=None: no implicit transactions; we say BEGIN and COMMIT ourselves.
+        # check_same_thread=False only so that close() may close every thread's connection.
+        return sqlite3.connect(
+            database, timeout=self._timeout, isolation_level=None, check_same_thread=False, uri=uri
+        )
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -224,11 +256,8 @@ class SqliteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                if self._file_identity() != self._local.file:
-                    raise StoreUnavailableError(
-                        "The SQLite database file was deleted or replaced while the mock ran:"
-                        " nothing was stored. Restart the mock to use the file now at that path."
-                    )
+                if self._file_identity() != self._identity:
+                    raise _file_gone()
                 conn.execute("COMMIT")
             except BaseException:
                 conn.rollback()  # a no-op when the failed statement already ended it
