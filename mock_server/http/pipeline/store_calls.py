@@ -6,6 +6,11 @@ for a store that `blocks`, each call runs on a thread of a small pool of its own
 goes on serving every call that does not need the store. The memory store never waits: its
 calls stay inline, where a thread hop would cost more than the call itself.
 
+The hand-off is made for its cost, since every call of a durable store pays it once or twice:
+a queue the threads take calls from, and the result set on the caller's future from the thread
+(`call_soon_threadsafe`), without `concurrent.futures`' futures, their conditions and the
+chaining of one future to another that `run_in_executor` pays for.
+
 The store bounds its own waits (`--store-timeout`) and then fails with `StoreUnavailableError`,
 rolled back. This module's bound is a backstop a little longer, for a wait the store's own limit
 cannot cut (a driver stuck on a dead network); a call still queued for a thread when its caller
@@ -15,10 +20,12 @@ gave up never starts, so a send answered 500 is not stored later behind the call
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
 
 from mock_server.sms.store.base import DEFAULT_TIMEOUT_S, StoreUnavailableError
 
@@ -32,39 +39,74 @@ THREADS = 8
 _BACKSTOP_MARGIN_S = 1.0
 
 
+@dataclass
+class _Call:
+    run: Callable[[], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    abandoned: bool = field(default=False)  # set by the caller that gave up waiting
+
+
 class StoreCalls:
     """`await calls(fn, *args)`: `fn(*args)`, inline or on a store thread (see the module)."""
 
     def __init__(self, blocks: bool, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.blocks = blocks
         self.timeout_s = timeout_s
-        self._executor: ThreadPoolExecutor | None = None
-        self._executor_lock = threading.Lock()
+        self._queue: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+        self._started = False
+        self._start_lock = threading.Lock()
 
     async def __call__(self, fn: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if not self.blocks:
             return fn(*args, **kwargs)
-        abandoned = threading.Event()
-
-        def run() -> _R:
-            if abandoned.is_set():
-                raise StoreUnavailableError("The call was abandoned before it started.")
-            return fn(*args, **kwargs)
-
-        future = asyncio.get_running_loop().run_in_executor(self._threads(), run)
+        if not self._started:
+            self._start_threads()
+        loop = asyncio.get_running_loop()
+        call = _Call(lambda: fn(*args, **kwargs), loop, loop.create_future())
+        self._queue.put(call)
         try:
-            return await asyncio.wait_for(future, self.timeout_s + _BACKSTOP_MARGIN_S)
+            async with asyncio.timeout(self.timeout_s + _BACKSTOP_MARGIN_S):
+                result: _R = await call.future
+                return result
         except TimeoutError:
-            abandoned.set()
+            call.abandoned = True
             raise StoreUnavailableError(
                 f"The message store did not answer within {self.timeout_s:g} s"
                 " (--store-timeout); the call may not have been stored."
             ) from None
 
-    def _threads(self) -> ThreadPoolExecutor:
-        # Made on first use, in the process that serves (a worker forked after the app was
-        # built must not inherit a parent's pool).
-        with self._executor_lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(THREADS, thread_name_prefix="store")
-            return self._executor
+    def _start_threads(self) -> None:
+        # Started on first use, in the process that serves (a worker forked after the app was
+        # built must not inherit a parent's threads: they would not be running in it).
+        with self._start_lock:
+            if not self._started:
+                for number in range(THREADS):
+                    threading.Thread(target=self._work, name=f"store-{number}", daemon=True).start()
+                self._started = True
+
+    def _work(self) -> None:
+        while True:
+            call = self._queue.get()
+            if call.abandoned:
+                continue  # its caller was answered already: it must not run now
+            try:
+                result = call.run()
+            except BaseException as exc:  # handed to the caller, as run_in_executor does
+                _settle_soon(call, None, exc)
+            else:
+                _settle_soon(call, result, None)
+
+
+def _settle_soon(call: _Call, result: Any, error: BaseException | None) -> None:
+    with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+        call.loop.call_soon_threadsafe(_settle, call.future, result, error)
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # its caller gave up (the backstop) and was answered
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
