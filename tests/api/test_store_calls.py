@@ -1,10 +1,11 @@
 """Store calls off the event loop (`mock_server.http.pipeline.store_calls`): the result or the
 error comes back to the caller, the loop serves others meanwhile, and a call whose caller gave
-up before a thread took it never runs."""
+up (or was cancelled) before a thread took it never runs; the threads end with their owner."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
 import pytest
@@ -55,3 +56,40 @@ def test_a_call_still_queued_when_its_caller_gave_up_never_runs() -> None:
 
     asyncio.run(main())
     assert ran == ["later"]
+
+
+def test_a_call_still_queued_when_its_caller_was_cancelled_never_runs() -> None:
+    calls = StoreCalls(blocks=True)
+    release = threading.Event()
+    ran: list[str] = []
+
+    async def main() -> None:
+        busy = [asyncio.ensure_future(calls(release.wait)) for _ in range(THREADS)]
+        await asyncio.sleep(0)
+        queued = asyncio.ensure_future(calls(ran.append, "stored with no answer sent"))
+        await asyncio.sleep(0)  # queued behind the busy threads
+        queued.cancel()  # as a server that stops cancels the calls still running
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        release.set()
+        await asyncio.gather(*busy)
+        await calls(ran.append, "later")
+
+    asyncio.run(main())
+    assert ran == ["later"]
+
+
+def test_the_threads_end_with_their_store_calls() -> None:
+    def store_threads() -> set[threading.Thread]:
+        return {thread for thread in threading.enumerate() if thread.name.startswith("store-")}
+
+    before = store_threads()
+    calls = StoreCalls(blocks=True)
+    asyncio.run(calls(lambda: None))
+    started = store_threads() - before
+    assert len(started) == THREADS
+    del calls
+    gc.collect()
+    for thread in started:
+        thread.join(10)
+    assert not [thread for thread in started if thread.is_alive()]

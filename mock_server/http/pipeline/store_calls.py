@@ -14,7 +14,9 @@ chaining of one future to another that `run_in_executor` pays for.
 The store bounds its own waits (`--store-timeout`) and then fails with `StoreUnavailableError`,
 rolled back. This module's bound is a backstop a little longer, for a wait the store's own limit
 cannot cut (a driver stuck on a dead network); a call still queued for a thread when its caller
-gave up never starts, so a send answered 500 is not stored later behind the caller's back.
+gave up (the backstop, or its task cancelled) never starts, so a send answered 500, or not
+answered at all, is not stored later behind the caller's back. The threads end when their
+`StoreCalls` is collected, as `ThreadPoolExecutor`'s do.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import contextlib
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
@@ -53,7 +56,7 @@ class StoreCalls:
     def __init__(self, blocks: bool, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.blocks = blocks
         self.timeout_s = timeout_s
-        self._queue: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._started = False
         self._start_lock = threading.Lock()
 
@@ -75,6 +78,9 @@ class StoreCalls:
                 f"The message store did not answer within {self.timeout_s:g} s"
                 " (--store-timeout); the call may not have been stored."
             ) from None
+        except BaseException:  # cancelled: nobody will answer for this call, so it must not run
+            call.abandoned = True
+            raise
 
     def _start_threads(self) -> None:
         # Started on first use, in the process that serves (a worker forked after the app was
@@ -82,20 +88,34 @@ class StoreCalls:
         with self._start_lock:
             if not self._started:
                 for number in range(THREADS):
-                    threading.Thread(target=self._work, name=f"store-{number}", daemon=True).start()
+                    threading.Thread(
+                        target=_work, args=(self._queue,), name=f"store-{number}", daemon=True
+                    ).start()
+                # The threads hold the queue, not this object: once it is collected, each
+                # thread takes a None and ends.
+                weakref.finalize(self, _stop, self._queue)
                 self._started = True
 
-    def _work(self) -> None:
-        while True:
-            call = self._queue.get()
-            if call.abandoned:
-                continue  # its caller was answered already: it must not run now
-            try:
-                result = call.run()
-            except BaseException as exc:  # handed to the caller, as run_in_executor does
-                _settle_soon(call, None, exc)
-            else:
-                _settle_soon(call, result, None)
+
+def _stop(calls: queue.SimpleQueue[_Call | None]) -> None:
+    for _ in range(THREADS):
+        calls.put(None)
+
+
+def _work(calls: queue.SimpleQueue[_Call | None]) -> None:
+    while (call := calls.get()) is not None:
+        if not call.abandoned:  # else its caller was answered already: it must not run now
+            _run(call)
+        call = None  # an idle thread keeps no caller's closure, loop or result alive
+
+
+def _run(call: _Call) -> None:
+    try:
+        result = call.run()
+    except BaseException as exc:  # handed to the caller, as run_in_executor does
+        _settle_soon(call, None, exc)
+    else:
+        _settle_soon(call, result, None)
 
 
 def _settle_soon(call: _Call, result: Any, error: BaseException | None) -> None:
