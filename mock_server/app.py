@@ -3,9 +3,11 @@ schemathesis all serve."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +156,7 @@ def create_app(
     size = contract.journal_size if journal_size is None else journal_size
     journal = (
         # One journal for every host sharing the store (issue 19), else this process's own.
-        SharedJournal(store, size, contract.routes.operation_id)
+        SharedJournal(store, size, contract.routes.operation_id, wait_s=store_timeout_s)
         if isinstance(store, JournalStore)
         else RequestJournal(size, contract.routes.operation_id)
     )
@@ -168,6 +170,7 @@ def create_app(
     calls = StoreCalls(store.blocks, store_timeout_s)
     app = AsyncApp(
         __name__,
+        lifespan=_flushing(journal),
         security_map={"bearer": bearer_handler(accounts, calls)},
         validator_map=validator_map(),
         middlewares=middlewares(),
@@ -250,3 +253,17 @@ def create_app(
     )
     errors.register(app, contract.problem_bounds)
     return app
+
+
+def _flushing(
+    journal: RequestJournal,
+) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
+    """The app's lifespan: on an orderly shutdown (the server's, or a uvicorn worker's), the
+    calls the journal still holds are written before the process ends (`shared_journal`)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(journal.flush)
+
+    return lifespan

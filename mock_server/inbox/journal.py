@@ -71,6 +71,9 @@ class RequestJournal:
     def clear(self) -> None:
         self._entries.clear()
 
+    def flush(self) -> None:
+        """Wait until recorded calls are kept (nothing to wait for: they are, in memory)."""
+
     def entries(self, status: int | None = None, path: str | None = None) -> list[Entry]:
         """Newest first; `status` matches exactly, `path` anywhere in the path."""
         return [

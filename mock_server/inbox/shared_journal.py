@@ -5,10 +5,12 @@ trimmed to `--journal-size`.
 Recording must not slow or stall a call: entries go to a queue, and a thread writes them to the
 store in batches. A call after a quiet moment is written at once; under load the thread writes
 at most once every `_GATHER_S`, so that one write carries many calls rather than one or two
-(each write is a round trip to the database, as dear as the call it records). A read first
-wakes the thread and waits for this process's queue to drain (bounded by the store's own time
-limit), so a call is listed by the time its answer has been read on the host that answered it;
-on the other hosts, within `_GATHER_S` of that (docs/team.md).
+(each write is a round trip to the database, as dear as the call it records). A read hurries
+the thread and waits until every call this process recorded before the read is written, at
+most `wait_s` (the store's time limit: then it lists what the store has), so a call is listed
+by the time its answer has been read on the host that answered it; on the other hosts, within
+`_GATHER_S` of that (docs/team.md). An orderly shutdown writes what is queued (`flush`, from
+the app's lifespan); a host that is killed loses at most its last `_GATHER_S` of calls.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import orjson
 
 from mock_server.inbox.journal import Entry, RequestJournal
 from mock_server.sms.store import StoreUnavailableError
+from mock_server.sms.store.base import DEFAULT_TIMEOUT_S
 
 #: Most entries one write takes.
 _BATCH = 200
@@ -49,26 +52,36 @@ class SharedJournal(RequestJournal):
         store: JournalStore,
         size: int,
         operation_of: Callable[[str, str], str | None] | None = None,
+        wait_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         super().__init__(size, operation_of)
         self._store = store
-        self._pending: queue.Queue[Entry] = queue.Queue()
+        self._wait_s = wait_s
+        self._pending: queue.SimpleQueue[Entry] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
-        self._reading = threading.Event()  # set while a read waits for the queue to drain
+        # Entries recorded and entries the writer is done with (written, or dropped by a
+        # failing store), so that a read waits for what came before it and not for later calls.
+        self._progress = threading.Condition()
+        self._recorded = 0
+        self._done = 0
+        self._waiting = 0  # reads waiting for the writer
+        self._hurry = threading.Event()  # set while any read waits: the writer skips gathering
 
     def record(self, entry: Entry) -> None:
         if not self.size:
             return
         self._start_writer()
-        self._pending.put(entry)
+        with self._progress:
+            self._recorded += 1
+            self._pending.put(entry)
 
     def clear(self) -> None:
-        self._drain()
+        self.flush()
         self._store.journal_clear()
 
     def entries(self, status: int | None = None, path: str | None = None) -> list[Entry]:
-        self._drain()
+        self.flush()
         listed: list[Entry] = [orjson.loads(raw) for raw in self._store.journal_entries(self.size)]
         return [
             entry
@@ -77,13 +90,20 @@ class SharedJournal(RequestJournal):
             and (path is None or path in entry["path"])
         ]
 
-    def _drain(self) -> None:
-        """Wait until this process's entries are written (the writer skips its gathering)."""
-        self._reading.set()
-        try:
-            self._pending.join()
-        finally:
-            self._reading.clear()
+    def flush(self) -> None:
+        """Wait until every entry recorded so far is written, at most `wait_s`."""
+        with self._progress:
+            recorded = self._recorded
+            if self._done >= recorded:
+                return
+            self._waiting += 1
+            self._hurry.set()
+            try:
+                self._progress.wait_for(lambda: self._done >= recorded, self._wait_s)
+            finally:
+                self._waiting -= 1
+                if not self._waiting:
+                    self._hurry.clear()
 
     def _start_writer(self) -> None:
         # Started on first use, in the process that serves (not in a parent that forks workers).
@@ -100,7 +120,7 @@ class SharedJournal(RequestJournal):
             batch = [self._pending.get()]
             since = time.monotonic() - last_write
             if since < _GATHER_S:
-                self._reading.wait(_GATHER_S - since)
+                self._hurry.wait(_GATHER_S - since)
             while len(batch) < _BATCH:
                 try:
                     batch.append(self._pending.get_nowait())
@@ -113,5 +133,6 @@ class SharedJournal(RequestJournal):
                 pass  # the journal is a convenience: a failing store drops these entries
             finally:
                 last_write = time.monotonic()
-                for _ in batch:
-                    self._pending.task_done()
+                with self._progress:
+                    self._done += len(batch)
+                    self._progress.notify_all()
