@@ -295,7 +295,7 @@ def tests(session: nox.Session) -> None:
     """Every test under tests/ (unit, client against server, contract): hypothesis `ci` or `dev`.
     On CI (CI set) under coverage, as `make coverage` is; on a developer's machine without it,
     since tracing every process (the servers the tests start included) doubles the suite's time."""
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
         _tests_under_coverage(session)
     else:
         session.run("pytest", *_PYTEST_WORKERS, *session.posargs)

@@ -226,7 +226,11 @@ class SqliteStore:
             return conn
         try:
             conn = self._open(f"file:{quote(str(Path(self._path).absolute()))}?mode=rw", uri=True)
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if Path(self._path).exists():  # not gone: it cannot be opened (permissions, fds)
+                raise StoreUnavailableError(
+                    f"The SQLite database file cannot be opened: {exc}; nothing was stored."
+                ) from None
             raise _file_gone() from None
         if self._file_identity() != self._identity:
             conn.close()
