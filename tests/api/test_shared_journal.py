@@ -23,20 +23,20 @@ class CountingStore:
     def __init__(self) -> None:
         self.entries: list[str] = []
         self.writes = 0
-        self._lock = threading.Lock()
+        self._journal_lock = threading.Lock()
 
     def journal_append(self, entries: list[str], size: int) -> None:
         time.sleep(0.001)
-        with self._lock:
+        with self._journal_lock:
             self.writes += 1
             self.entries = (self.entries + entries)[-size:]
 
     def journal_entries(self, size: int) -> list[str]:
-        with self._lock:
+        with self._journal_lock:
             return list(reversed(self.entries[-size:]))
 
     def journal_clear(self) -> None:
-        with self._lock:
+        with self._journal_lock:
             self.entries = []
 
 
