@@ -267,6 +267,47 @@ def test_the_search_keeps_the_conversations_that_match(
     wait_for_texts(browser, "#threads .thread .phone", ["+61491570159"])
 
 
+#: Wraps the page's `fetch`: a read of the conversation with `arguments[0]` answers a second
+#: late, and `window.slowReadDone` tells when it has.
+SLOW_THREAD_READS = """
+const slowPeer = arguments[0];
+const realFetch = window.fetch;
+window.slowReadDone = false;
+window.fetch = async (path, init) => {
+  const answer = await realFetch(path, init);
+  if (!String(path).includes(slowPeer)) return answer;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  setTimeout(() => { window.slowReadDone = true; }, 0);
+  return answer;
+};
+"""
+
+
+def test_a_search_typed_while_a_thread_is_read_shows_what_it_matches(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    wait_live(browser)
+    send(api, "Pizza is on its way", to="+61491570158")
+    last = send(api, "Your parcel arrived", to="+61491570159")
+    wait_for(browser, f'[data-message-id="{last["id"]}"]')
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("pizza")
+    wait_for_texts(browser, "#threads .thread .phone", ["+61491570158"])
+
+    browser.execute_script(SLOW_THREAD_READS, "61491570158")
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)  # every conversation: the pizza thread is read again, late
+    search.send_keys("0159")  # meanwhile, only the parcel's
+    WebDriverWait(browser, WAIT_S).until(
+        lambda driver: driver.execute_script("return window.slowReadDone")
+    )
+    # The late read of the pizza thread must not bring back what the search no longer shows.
+    wait_for_texts(browser, "#threads .thread .phone", ["+61491570159"])
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#threads .thread .phone")] == [
+        "+61491570159"
+    ]
+
+
 def test_a_long_conversation_shows_its_newest_messages_then_older_ones_on_request(
     browser: webdriver.Chrome, api: httpx.Client
 ) -> None:

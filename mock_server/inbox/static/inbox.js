@@ -304,21 +304,24 @@ function forgetThread(key) {
 // The threads of the conversations on show: each read again if it changed, is new on screen,
 // or has a message whose status may still change.
 async function showThreads(changed) {
-  const { picked } = shownConversations();
-  const stale = picked.filter((c) => {
+  const stale = shownConversations().picked.filter((c) => {
     const messages = state.loaded.get(c.key);
     return !messages || changed.has(c.key) || messages.some((m) => !FINAL.has(m.status));
   });
   await Promise.all(stale.map(loadThread));
+  // Shown as the page is now, not as it was before the reads: a search typed meanwhile makes
+  // another call, which may finish first. A thread still being read is shown by its own call.
+  const { picked: current } = shownConversations();
+  const picked = current.filter((c) => state.loaded.has(c.key));
   const threads = $("#threads");
-  const wanted = new Set(picked.map((c) => c.key));
+  const wanted = new Set(current.map((c) => c.key));
   for (const [key, section] of state.threads) {
     if (!wanted.has(key)) {
       section.remove();
       state.threads.delete(key);
-      forgetThread(key);
     }
   }
+  for (const key of [...state.loaded.keys()]) if (!wanted.has(key)) forgetThread(key);
   for (const conversation of picked) {
     let section = state.threads.get(conversation.key);
     if (!section) {
