@@ -1,6 +1,6 @@
-"""`python -m bench [--quick] [--only compare|scale] [--profile]` — see bench/__init__.py.
+"""`python -m bench [--quick] [--only compare|scale|inbox] [--profile]` — see bench/__init__.py.
 
-The full run (`make bench`) takes about fifteen minutes on a 2-core machine and writes
+The full run (`make bench`) takes about seventeen minutes on a 2-core machine and writes
 bench/results/latest.{json,md,png}; `--quick` is a smoke run of each part, once and briefly (the
 test suite runs it), that writes bench/results/quick.* instead (not for the README).
 `--profile` samples the mock with py-spy under load instead and writes bench/results/profile.md
@@ -35,7 +35,7 @@ QUIET_CORES = 0.25
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs: a smoke check")
-    parser.add_argument("--only", choices=("compare", "scale"), help="run one part only")
+    parser.add_argument("--only", choices=("compare", "scale", "inbox"), help="run one part only")
     parser.add_argument(
         "--targets",
         help="comma-separated subset of " + ",".join(LABELS),
@@ -140,6 +140,10 @@ def run(args: argparse.Namespace) -> int:
             result["ratios"] = ratios(result["compare"], settings.concurrency)
         if args.only in (None, "scale"):
             result["scale"] = run_scale(settings, wrk, workdir, _say)
+        if args.only in (None, "inbox"):
+            from bench.inbox_page import run_inbox  # Selenium is needed only here
+
+            result["inbox"] = run_inbox(settings, workdir, _say)
     result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     result["elapsed_s"] = round((datetime.now(UTC) - started).total_seconds(), 1)
     stem = args.name or ("quick" if args.quick else "latest")

@@ -1,26 +1,26 @@
-"""`python -m bench.inbox_page` — the inbox page on a preloaded store, in headless Chromium.
+"""The inbox page on a preloaded store, in headless Chromium: the part of `make bench` for
+issue 19's page at scale (`make bench ARGS='--only inbox'` runs it alone).
 
 Reports the page's first render (from navigation until the first screen of conversations and
 its threads are shown) and how long after a send was answered it is visible on the page, with
-20,000 conversations and 200,000 messages stored by default (the aim: both under 2 s). Not part
-of `make bench`: it needs Chromium and chromium-driver (Debian's), and measures the page, not
-the API. `preload` is also what the browser test at scale stores.
+20,000 conversations and 200,000 messages stored (the aim: both under 2 s), on each store. It
+needs Debian's chromium and chromium-driver (installed when run as root; else this part is
+skipped, saying why). `preload` is also what the browser test at scale stores.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import socket
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -29,10 +29,14 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from bench.compare import Say
+from bench.postgres import local_cluster
+from bench.settings import Settings
 from mock_server.app import create_app
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, load_config
 from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.store import MemoryStore, MessageStore, NewMessage, SqliteStore
+from tests.support.debian import ensure_commands
 
 #: acme's number (the default config): every tenth conversation is acme's, the rest dev's.
 ACME_NUMBER = "+61491570156"
@@ -135,8 +139,8 @@ def send_visible_s(browser: webdriver.Chrome, base_url: str, text: str) -> float
 
 def chromium() -> webdriver.Chrome:
     binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not binary or not driver:
-        raise SystemExit("needs Debian's chromium and chromium-driver")
+    if binary is None or driver is None:  # run_inbox installs them first, or skips
+        raise RuntimeError("needs Debian's chromium and chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
@@ -146,41 +150,58 @@ def chromium() -> webdriver.Chrome:
     return webdriver.Chrome(options=options, service=Service(executable_path=driver))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.inbox_page", description=__doc__)
-    parser.add_argument("--conversations", type=int, default=20_000)
-    parser.add_argument("--messages", type=int, default=200_000)
-    parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
-    parser.add_argument("--runs", type=int, default=5, help="renders and sends measured")
-    options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        store: MessageStore = (
-            MemoryStore() if options.store == "memory" else SqliteStore(Path(directory) / "m.db")
-        )
-        started = time.perf_counter()
-        preload(store, options.conversations, options.messages)
-        loaded_s = time.perf_counter() - started
+def run_inbox(settings: Settings, workdir: Path, say: Say) -> dict[str, Any]:
+    """Per store: the preload's time, and the first renders and sends' arrivals (medians, max);
+    or `skipped`, saying why, where Chromium is missing and cannot be installed."""
+    why_not = ensure_commands(["chromium", "chromedriver"], ["chromium", "chromium-driver"])
+    if why_not:
+        say(f"inbox page: skipped ({why_not})")
+        return {"skipped": why_not}
+    found: dict[str, Any] = {
+        "conversations": settings.inbox_conversations,
+        "messages": settings.inbox_messages,
+        "runs": settings.inbox_runs,
+        "stores": {},
+    }
+    with ExitStack() as resources:
         browser = chromium()
-        try:
-            with served(store) as base_url:
-                renders = [first_render_s(browser, base_url) for _ in range(options.runs)]
-                sends = [
-                    send_visible_s(browser, base_url, f"Measured send {n}")
-                    for n in range(options.runs)
-                ]
-        finally:
-            browser.quit()
-            store.close()
-    print(
-        f"inbox page, {options.store} store, {options.conversations:,} conversations,"
-        f" {options.messages:,} messages (preloaded in {loaded_s:.1f} s), {options.runs} runs:"
-    )
-    for name, values in (("first render", renders), ("send visible after", sends)):
-        print(
-            f"  {name:<20} median {statistics.median(values):.3f} s,"
-            f" max {max(values):.3f} s (aim: under 2 s)"
-        )
+        resources.callback(browser.quit)
+        cluster = None
+        if "postgres" in settings.inbox_stores:
+            cluster = resources.enter_context(local_cluster())
+        for name in settings.inbox_stores:
+            store = _store(name, workdir, None if cluster is None else cluster.new_database())
+            try:
+                say(f"inbox page: {name} store, preloading {settings.inbox_messages:,} messages")
+                found["stores"][name] = _measure(settings, store, browser)
+            finally:
+                store.close()
+    return found
 
 
-if __name__ == "__main__":
-    main()
+def _store(name: str, workdir: Path, database_url: str | None) -> MessageStore:
+    if name == "memory":
+        return MemoryStore()
+    if name == "sqlite":
+        return SqliteStore(workdir / "inbox.db")
+    from mock_server.sms.store.postgres import PostgresStore  # the `postgres` extra
+
+    assert database_url is not None
+    return PostgresStore(database_url)
+
+
+def _measure(settings: Settings, store: MessageStore, browser: webdriver.Chrome) -> dict[str, Any]:
+    started = time.perf_counter()
+    preload(store, settings.inbox_conversations, settings.inbox_messages)
+    preload_s = time.perf_counter() - started
+    with served(store) as base_url:
+        renders = [first_render_s(browser, base_url) for _ in range(settings.inbox_runs)]
+        sends = [
+            send_visible_s(browser, base_url, f"Measured send {n}")
+            for n in range(settings.inbox_runs)
+        ]
+    return {
+        "preload_s": round(preload_s, 1),
+        "first_render_s": {"median": statistics.median(renders), "max": max(renders)},
+        "send_visible_s": {"median": statistics.median(sends), "max": max(sends)},
+    }

@@ -21,6 +21,8 @@ TARGET_BYTES_AT_1M = 1e9
 TARGET_SCALE_SLOWDOWN = 1.5
 #: Issue 19: the mix on PostgreSQL (a server over TCP, each call a transaction) at 2x Prism.
 TARGET_POSTGRES_RPS_VS_PRISM = 2.0
+#: Issue 19: the inbox page at 20,000 conversations renders, and shows a new send, within 2 s.
+TARGET_INBOX_S = 2.0
 
 
 def write_json(result: dict[str, Any], path: Path) -> None:
@@ -104,6 +106,18 @@ def targets(result: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                     f"{store}: {kind} at 1M within {TARGET_SCALE_SLOWDOWN:g}x of 1k (req/s)",
                     _x(slowdown),
                     None if slowdown is None else slowdown <= TARGET_SCALE_SLOWDOWN,
+                )
+            )
+    inbox = result.get("inbox", {})
+    for store, row in inbox.get("stores", {}).items():
+        for key, what in (("first_render_s", "first render"), ("send_visible_s", "a send shown")):
+            worst = row[key]["max"]
+            found.append(
+                (
+                    f"inbox page, {store}, {inbox['conversations']:,} conversations: {what}"
+                    f" < {TARGET_INBOX_S:g} s (slowest of {inbox['runs']})",
+                    f"{worst:.2f} s",
+                    worst < TARGET_INBOX_S,
                 )
             )
     return found
@@ -228,6 +242,7 @@ def markdown(result: dict[str, Any]) -> str:
                     f"| {_fmt(domain['receive'], 1)} | {_fmt(domain['history'], 1)} |"
                 )
         lines.append("")
+    lines += _inbox_lines(result.get("inbox", {}))
     checks = targets(result)
     if checks:
         lines += ["| target | measured | met |", "|---|--:|:-:|"]
@@ -275,3 +290,26 @@ def chart(result: dict[str, Any], path: Path) -> None:
         fontsize="medium",
     )
     figure.savefig(path)
+
+
+def _inbox_lines(inbox: dict[str, Any]) -> list[str]:
+    if not inbox:
+        return []
+    if "skipped" in inbox:
+        return [f"Inbox page: not measured ({inbox['skipped']}).", ""]
+    lines = [
+        f"Inbox page: headless Chromium on a store of {inbox['conversations']:,} conversations "
+        f"and {inbox['messages']:,} messages; seconds from navigation to the first screen with "
+        "its threads, and from a send's answer to its message on the page "
+        f"({inbox['runs']} of each; median, slowest).",
+        "",
+        "| store | first render | a send shown | preload s |",
+        "|---|--:|--:|--:|",
+    ]
+    for store, row in inbox["stores"].items():
+        render, send = row["first_render_s"], row["send_visible_s"]
+        lines.append(
+            f"| {store} | {render['median']:.2f} ({render['max']:.2f}) "
+            f"| {send['median']:.2f} ({send['max']:.2f}) | {_fmt(row['preload_s'], 1)} |"
+        )
+    return [*lines, ""]

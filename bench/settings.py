@@ -49,6 +49,12 @@ class Settings:
     #: 1,000-recipient bulk sends timed at each size.
     bulk_sends: int
     wrk_threads: int
+    #: The inbox page in headless Chromium, on a store preloaded with this many conversations
+    #: and messages (issue 19's page at scale): first renders and sends measured, and stores.
+    inbox_conversations: int
+    inbox_messages: int
+    inbox_runs: int
+    inbox_stores: tuple[str, ...]
 
 
 FULL = Settings(
@@ -74,6 +80,10 @@ FULL = Settings(
     scale_repetitions=3,
     bulk_sends=5,
     wrk_threads=1,
+    inbox_conversations=20_000,
+    inbox_messages=200_000,
+    inbox_runs=5,
+    inbox_stores=("memory", "sqlite", "postgres"),
 )
 
 #: `--quick`: a smoke run, each part once and briefly (every target at 16 connections, both
@@ -91,4 +101,8 @@ QUICK = replace(
     scale_duration_s=1,
     scale_repetitions=1,
     bulk_sends=1,
+    inbox_conversations=200,
+    inbox_messages=2_000,
+    inbox_runs=1,
+    inbox_stores=("memory",),
 )

@@ -1,6 +1,7 @@
 """`make bench ARGS=--quick` works: its smoke run, on the cheapest targets so that it fits in the
 test suite — the comparison (the mock and the floor under wrk), the scale part (the memory
-store), the domain timings and the three reports. The other targets differ only in how they are
+store), the domain timings, the inbox page in Chromium (the memory store) and the three
+reports. The other targets differ only in how they are
 started, which is checked here without starting them. Speed is never asserted: that is the
 full run's business, read by a person (README, "Performance")."""
 
@@ -50,6 +51,14 @@ def test_the_quick_run_measures_each_part_and_writes_its_reports(wrk: str, tmp_p
     assert set(scaled["domain_us_per_call"]) == {"details", "receive", "history"}
     table = (tmp_path / "quick.md").read_text()
     assert f"| mock (memory) | {connections} |" in table
+    inbox = result["inbox"]
+    if "skipped" in inbox:  # no Chromium, and it cannot be installed here: the report says so
+        assert inbox["skipped"] in table
+    else:
+        page = inbox["stores"]["memory"]
+        assert page["first_render_s"]["median"] > 0
+        assert page["send_visible_s"]["median"] > 0
+        assert "| memory | " in table.split("Inbox page:")[1]
     assert (tmp_path / "quick.png").stat().st_size > 0
 
 

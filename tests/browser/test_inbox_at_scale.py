@@ -1,7 +1,7 @@
 """The inbox page on a store of 20,000 conversations and 200,000 messages: the first screen shows,
 a new send appears without a reload, older conversations come a page at a time, and the list
 narrows to one account. What is held here is that it works at that size; how fast is what
-`python -m bench.inbox_page` reports (a timed test would fail on a busy machine, not on a bug).
+`make bench` reports (its inbox part; a timed test would fail on a busy machine, not on a bug).
 """
 
 from __future__ import annotations
