@@ -167,7 +167,7 @@ def create_app(
 
     # Every store call, authentication's reads of the run-time accounts included, goes through
     # `calls`: off the event loop when the store may wait (store_calls).
-    calls = StoreCalls(store.blocks, store_timeout_s)
+    calls = StoreCalls(store.blocks, store_timeout_s, store.kind)
     app = AsyncApp(
         __name__,
         lifespan=_flushing(journal),

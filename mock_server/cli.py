@@ -201,7 +201,8 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--store-timeout",
         type=_seconds,
         default=env.get(ENV + "STORE_TIMEOUT", str(DEFAULT_STORE_TIMEOUT_S)),
-        help="seconds a call may wait for the store (--db locked or slow); then a 500 problem",
+        help="seconds a call may wait at each step for the store (--db locked or slow); then a"
+        " 500 problem",
     )
     parser.add_argument(
         "--keep-alive-timeout",

@@ -11,18 +11,25 @@ a queue the threads take calls from, and the result set on the caller's future f
 (`call_soon_threadsafe`), without `concurrent.futures`' futures, their conditions and the
 chaining of one future to another that `run_in_executor` pays for.
 
-The store bounds its own waits (`--store-timeout`) and then fails with `StoreUnavailableError`,
-rolled back. This module's bound is a backstop a little longer, for a wait the store's own limit
-cannot cut (a driver stuck on a dead network); a call still queued for a thread when its caller
-gave up (the backstop, or its task cancelled) never starts, so a send answered 500, or not
-answered at all, is not stored later behind the caller's back. The threads end when their
-`StoreCalls` is collected, as `ThreadPoolExecutor`'s do.
+Time limits, so that an answer never says less than what happened:
+
+- A call still queued `timeout_s` after it was made (every thread busy waiting on the store)
+  never starts: its caller is answered 500, and nothing of it is stored. The same holds for a
+  call whose caller was cancelled (a server stopping) before a thread took it.
+- A call a thread has taken is waited for: the store bounds each of its own waits by the same
+  limit (`--store-timeout`) and then fails with `StoreUnavailableError`, rolled back, so its
+  answer is the store's own, stored or not. Only a call still running `_STUCK_AFTER` limits
+  after it started (a driver stuck on a dead network, which the store's limits cannot cut) is
+  answered 500 without its outcome, and that answer says it may have been stored.
+
+The threads end when their `StoreCalls` is collected, as `ThreadPoolExecutor`'s do.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import queue
 import threading
 import weakref
@@ -38,8 +45,9 @@ _R = TypeVar("_R")
 #: Threads for store calls: enough to overlap a database server's round trips, few enough to
 #: stay under a connection pool's size (each thread may hold one connection).
 THREADS = 8
-#: How much longer than the store's own limit the backstop waits.
-_BACKSTOP_MARGIN_S = 1.0
+#: A running call is given up on after this many store limits: a store call may wait twice in
+#: turn (SQLite: this process's writers' queue, then the file's lock), each wait bounded.
+_STUCK_AFTER = 3
 
 
 @dataclass
@@ -47,16 +55,25 @@ class _Call:
     run: Callable[[], Any]
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Any]
-    abandoned: bool = field(default=False)  # set by the caller that gave up waiting
+    # Both set under StoreCalls._claim: a call is either started by a thread or abandoned by
+    # its caller, never both.
+    started: bool = field(default=False)
+    abandoned: bool = field(default=False)
+    timer: asyncio.TimerHandle | None = field(default=None)
 
 
 class StoreCalls:
-    """`await calls(fn, *args)`: `fn(*args)`, inline or on a store thread (see the module)."""
+    """`await calls(fn, *args)`: `fn(*args)`, inline or on a store thread (see the module).
+    `kind` names the store in the answers of its time limits ("SQLite", "PostgreSQL")."""
 
-    def __init__(self, blocks: bool, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self, blocks: bool, timeout_s: float = DEFAULT_TIMEOUT_S, kind: str = "message"
+    ) -> None:
         self.blocks = blocks
         self.timeout_s = timeout_s
+        self.store = f"{kind} store"
         self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self._claim = threading.Lock()
         self._started = False
         self._start_lock = threading.Lock()
 
@@ -66,21 +83,39 @@ class StoreCalls:
         if not self._started:
             self._start_threads()
         loop = asyncio.get_running_loop()
-        call = _Call(lambda: fn(*args, **kwargs), loop, loop.create_future())
+        call = _Call(functools.partial(fn, *args, **kwargs), loop, loop.create_future())
+        call.timer = loop.call_later(self.timeout_s, self._overdue, call)
         self._queue.put(call)
         try:
-            async with asyncio.timeout(self.timeout_s + _BACKSTOP_MARGIN_S):
-                result: _R = await call.future
-                return result
-        except TimeoutError:
-            call.abandoned = True
-            raise StoreUnavailableError(
-                f"The message store did not answer within {self.timeout_s:g} s"
-                " (--store-timeout); the call may not have been stored."
-            ) from None
-        except BaseException:  # cancelled: nobody will answer for this call, so it must not run
-            call.abandoned = True
+            result: _R = await call.future
+            return result
+        except asyncio.CancelledError:
+            with self._claim:
+                call.abandoned = not call.started  # nobody will answer for it: it must not run
             raise
+        finally:
+            if call.timer is not None:
+                call.timer.cancel()
+
+    def _overdue(self, call: _Call) -> None:
+        """On the loop, `timeout_s` after the call was made: refused if no thread took it yet."""
+        with self._claim:
+            if not call.started:
+                call.abandoned = True
+                _fail(
+                    call.future,
+                    f"The {self.store} did not take this call within {self.timeout_s:g} s"
+                    " (--store-timeout): every store call was waiting on it. Nothing was stored.",
+                )
+                return
+        call.timer = call.loop.call_later(self.timeout_s * _STUCK_AFTER, self._stuck, call.future)
+
+    def _stuck(self, future: asyncio.Future[Any]) -> None:
+        _fail(
+            future,
+            f"The {self.store} has not answered this call for over"
+            f" {self.timeout_s * _STUCK_AFTER:g} s; it may have been stored.",
+        )
 
     def _start_threads(self) -> None:
         # Started on first use, in the process that serves (a worker forked after the app was
@@ -89,7 +124,10 @@ class StoreCalls:
             if not self._started:
                 for number in range(THREADS):
                     threading.Thread(
-                        target=_work, args=(self._queue,), name=f"store-{number}", daemon=True
+                        target=_work,
+                        args=(self._queue, self._claim),
+                        name=f"store-{number}",
+                        daemon=True,
                     ).start()
                 # The threads hold the queue, not this object: once it is collected, each
                 # thread takes a None and ends.
@@ -97,14 +135,21 @@ class StoreCalls:
                 self._started = True
 
 
+def _fail(future: asyncio.Future[Any], detail: str) -> None:
+    if not future.done():
+        future.set_exception(StoreUnavailableError(detail))
+
+
 def _stop(calls: queue.SimpleQueue[_Call | None]) -> None:
     for _ in range(THREADS):
         calls.put(None)
 
 
-def _work(calls: queue.SimpleQueue[_Call | None]) -> None:
+def _work(calls: queue.SimpleQueue[_Call | None], claim: threading.Lock) -> None:
     while (call := calls.get()) is not None:
-        if not call.abandoned:  # else its caller was answered already: it must not run now
+        with claim:
+            call.started = not call.abandoned
+        if call.started:  # else its caller was answered already: it must not run now
             _run(call)
         call = None  # an idle thread keeps no caller's closure, loop or result alive
 
@@ -124,7 +169,7 @@ def _settle_soon(call: _Call, result: Any, error: BaseException | None) -> None:
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():  # its caller gave up (the backstop) and was answered
+    if future.done():  # its caller gave up (cancelled, or stuck) and was answered
         return
     if error is not None:
         future.set_exception(error)

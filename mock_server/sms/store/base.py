@@ -116,9 +116,11 @@ class MessageStore(StateStore, Protocol):
 
     `blocks` says whether a call may wait (on a lock, a disk, a network): the HTTP layer runs
     such a store's calls off the event loop, and calls one that never waits (memory) inline.
+    `kind` is how answers name it ("the SQLite store ...").
     """
 
     blocks: bool
+    kind: str
 
     def add(self, messages: Sequence[NewMessage], now: Now) -> list[StoredMessage]:
         """Store all of `messages` or none of them, in order, with increasing `seq`.

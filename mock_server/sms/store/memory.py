@@ -115,6 +115,7 @@ class MemoryStore:
 
     #: Its calls take microseconds and never wait on I/O: served inline, on the event loop.
     blocks = False
+    kind = "memory"
 
     def __init__(self) -> None:
         # Re-entrant: `add` and `inbox` call the clock under the lock, and a manual clock reads

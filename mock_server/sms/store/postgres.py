@@ -220,6 +220,7 @@ class PostgresStore:
 
     #: Every call is a round trip to a server: the HTTP layer runs it off the event loop.
     blocks = True
+    kind = "PostgreSQL"
 
     def __init__(self, url: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         try:

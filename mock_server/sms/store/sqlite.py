@@ -171,6 +171,7 @@ class SqliteStore:
 
     #: A call may wait for the write lock: the HTTP layer runs it off the event loop.
     blocks = True
+    kind = "SQLite"
 
     def __init__(self, path: str | Path, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._path = str(path)
@@ -253,8 +254,9 @@ class SqliteStore:
             return
         if not self._writer.acquire(timeout=self._timeout):
             raise StoreUnavailableError(
-                f"The SQLite store ({self._path}) stayed busy with this process's other writes"
-                f" for {self._timeout:g} s (--store-timeout)."
+                f"The SQLite store ({self._path}) stayed busy for {self._timeout:g} s"
+                " (--store-timeout): this process's writes queue for its file, which another"
+                " process may hold locked. Nothing was stored."
             )
         try:
             conn.execute("BEGIN IMMEDIATE")
