@@ -3,7 +3,7 @@ max_examples (`ci` 100, `dev` 50, `long` 2000; see tests/conftest.py), so that `
 stays fast and `make contract-long` goes deep everywhere.
 
 The conformance suite draws half the profile's max_examples per operation (`long`: 1000), each
-case sent to four targets, besides the spec's examples and the coverage phase's boundary cases; a
+case sent to five targets, besides the spec's examples and the coverage phase's boundary cases; a
 stateful scenario is many calls, and the client properties check the client, so they draw less.
 """
 

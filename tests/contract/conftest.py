@@ -9,14 +9,17 @@ restricts it to some (the other tests are parametrized by target: use `-k`).
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
+from mock_server.tls import self_signed
 from tests.contract import servers
 from tests.contract.targets import (
     CONNEXION_ASGI,
+    CONNEXION_HTTPS,
     CONNEXION_UVICORN,
     MAKE_MOCK_URL,
     PRISM_MOCK,
@@ -37,6 +40,21 @@ def connexion_uvicorn_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def connexion_https(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Endpoint]:
+    """The uvicorn target's mock over HTTPS, as `--tls-self-signed` serves it, with a client of
+    its control API that verifies it against the CA. The client is closed before the server
+    stops: a TLS connection still open then is left unclosed by uvloop (a ResourceWarning)."""
+    https = self_signed(tmp_path_factory.mktemp("tls") / "ca.pem")
+    assert https.ca_file is not None
+    verify = ssl.create_default_context(cafile=https.ca_file)
+    with (
+        servers.uvicorn_thread(contract_app(), https) as base_url,
+        httpx.Client(base_url=base_url, timeout=10, verify=verify) as control,
+    ):
+        yield servers.Endpoint(CONNEXION_HTTPS, base_url, control=control, ca_file=https.ca_file)
+
+
+@pytest.fixture(scope="session")
 def unvalidated_mock_url() -> Iterator[str]:
     """The mock under uvicorn without connexion's response validation, for Prism's proxy: with
     it, connexion would turn an invalid answer into a 500 before Prism's validator saw it."""
@@ -54,10 +72,15 @@ def prisms(unvalidated_mock_url: str) -> Iterator[dict[Target, prism_support.Pri
 
 
 @pytest.fixture(scope="session")
-def reach(request: pytest.FixtureRequest) -> Reach:
+def reach(request: pytest.FixtureRequest) -> Iterator[Reach]:
     """`reach(target)` brings the target up (once a session) and says how to call it."""
     app = contract_app(fast_path=False)
     in_process_control = app.test_client()
+    clients: list[httpx.Client] = []
+
+    def _control(mock_url: str) -> httpx.Client:
+        clients.append(httpx.Client(base_url=mock_url, timeout=10))
+        return clients[-1]
 
     def endpoint(target: Target) -> servers.Endpoint:
         if target == CONNEXION_ASGI:
@@ -67,17 +90,18 @@ def reach(request: pytest.FixtureRequest) -> Reach:
         if target == CONNEXION_UVICORN:
             mock_url: str = request.getfixturevalue("connexion_uvicorn_url")
             return servers.Endpoint(target, mock_url, control=_control(mock_url))
+        if target == CONNEXION_HTTPS:
+            https: servers.Endpoint = request.getfixturevalue("connexion_https")
+            return https
         prism: prism_support.PrismProcess = request.getfixturevalue("prisms")[target]
         if target == PRISM_MOCK:
             return servers.Endpoint(target, prism.base_url, prism=prism)
         behind: str = request.getfixturevalue("unvalidated_mock_url")
         return servers.Endpoint(target, prism.base_url, prism=prism, control=_control(behind))
 
-    return endpoint
-
-
-def _control(mock_url: str) -> httpx.Client:
-    return httpx.Client(base_url=mock_url, timeout=10)
+    yield endpoint
+    for client in clients:
+        client.close()
 
 
 @pytest.fixture(scope="session")

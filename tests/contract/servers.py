@@ -1,7 +1,8 @@
 """The live servers the contract targets talk to: the connexion mock under uvicorn (in a thread of
-this process, so that its app validates its own responses) and Prism (subprocesses started by
-tests.support.prism, their output kept: when one dies, the failure shows why). Each binds
-127.0.0.1 on a free port, is waited for with a deadline, and stops when its `with` block ends.
+this process, so that its app validates its own responses; over HTTP, and over HTTPS) and Prism
+(subprocesses started by tests.support.prism, their output kept: when one dies, the failure
+shows why). Each binds 127.0.0.1 on a free port, is waited for with a deadline, and stops when
+its `with` block ends.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from schemathesis import Case
 from starlette.types import ASGIApp
 
 from mock_server.server import ThreadedServer
+from mock_server.tls import Https
 from tests.contract.targets import Target
 from tests.support.prism import PrismProcess
 
@@ -25,10 +27,10 @@ SPEC = ROOT / "openapi.yaml"
 
 
 @contextmanager
-def uvicorn_thread(app: ASGIApp) -> Iterator[str]:
+def uvicorn_thread(app: ASGIApp, https: Https | None = None) -> Iterator[str]:
     """Serve `app` with uvicorn on a free port in a daemon thread (the product's own way, as
-    `MockServer` and the fixture serve); yield its base URL."""
-    with ThreadedServer(app) as server:
+    `MockServer` and the fixture serve), over HTTPS with `https`; yield its base URL."""
+    with ThreadedServer(app, https=https) as server:
         yield server.base_url
 
 
@@ -42,6 +44,8 @@ class Endpoint:
     prism: PrismProcess | None = None
     #: A client of the mock's control API (/_mock), for the targets a connexion mock serves.
     control: httpx.Client | None = None
+    #: The CA file every call verifies the server's certificate against (HTTPS only).
+    ca_file: Path | None = None
 
     @contextmanager
     def reached_by(self, case: Case[Any]) -> Iterator[dict[str, Any]]:
@@ -52,7 +56,8 @@ class Endpoint:
         the in-process target both are set for the duration of the call.
         """
         if self.app is None:
-            yield {"base_url": self.base_url}
+            verify = {} if self.ca_file is None else {"verify": str(self.ca_file)}
+            yield {"base_url": self.base_url, **verify}
             return
         operation = case.operation
         operation.app = operation.schema.app = self.app

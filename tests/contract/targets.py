@@ -1,4 +1,4 @@
-"""The four implementations the contract suite runs against, and the one table of their limits.
+"""The five targets the contract suite runs against, and the one table of their limits.
 
 Every target gets the same generated cases through the same test code. What a target is excused
 from is declared once, in `LIMITS`, with its reason and the upstream issue: a tool's known defect,
@@ -10,6 +10,7 @@ and the pytest report prints the table, with how often each row applied, on ever
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,13 +46,18 @@ CONNEXION_UVICORN = Target(
     "connexion-uvicorn",
     "the connexion mock under uvicorn on a free port, as `make mock` serves it (fast path on)",
 )
+CONNEXION_HTTPS = Target(
+    "connexion-https",
+    "the connexion mock under uvicorn over HTTPS (`--tls-self-signed`'s throwaway CA, every "
+    "call verified against it), fast path on",
+)
 PRISM_MOCK = Target("prism-mock", "Prism 5.14's mock of openapi.yaml")
 PRISM_PROXY = Target(
     "prism-proxy",
     "the connexion mock (uvicorn, fast path on, its own response validation off) behind "
     "`prism proxy --errors`: Prism's validator checks each answer",
 )
-TARGETS = (CONNEXION_ASGI, CONNEXION_UVICORN, PRISM_MOCK, PRISM_PROXY)
+TARGETS = (CONNEXION_ASGI, CONNEXION_UVICORN, CONNEXION_HTTPS, PRISM_MOCK, PRISM_PROXY)
 PRISMS = (PRISM_MOCK, PRISM_PROXY)
 
 
@@ -131,6 +137,16 @@ def _empty_query_value(case: Case[Any]) -> bool:
     params = case.as_transport_kwargs(base_url=MAKE_MOCK_URL).get("params") or {}
     values = params.values()
     return any(value == "" or (isinstance(value, list) and "" in value) for value in values)
+
+
+#: A media type as RFC 9110 writes one (type "/" subtype, then any parameters).
+_MEDIA_TYPE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*(;.*)?")
+
+
+def _unparseable_content_type(case: Case[Any]) -> bool:
+    """A Content-Type header that is not a media type (negative cases generate such headers)."""
+    values = [v for k, v in (case.headers or {}).items() if k.lower() == "content-type"]
+    return any(not _MEDIA_TYPE.fullmatch(str(value).strip()) for value in values)
 
 
 def _has_cursor(case: Case[Any]) -> bool:
@@ -238,6 +254,18 @@ LIMITS: tuple[Limit, ...] = (
         upstream="https://github.com/stoplightio/prism/issues/1934",
         skip=True,
         when=_negative_non_ascii,
+    ),
+    Limit(
+        targets=PRISMS,
+        excludes="cases: a Content-Type that is not a media type is not sent",
+        reason=(
+            "Prism's request validator parses the Content-Type header with whatwg-mimetype, "
+            "which throws on a value such as `2`; the error is not caught, the request hangs "
+            "and the Prism process dies (the connexion targets answer it with a problem)"
+        ),
+        upstream="https://github.com/stoplightio/prism/issues/2605",
+        skip=True,
+        when=_unparseable_content_type,
     ),
     Limit(
         targets=(PRISM_MOCK,),

@@ -1,4 +1,4 @@
-"""Every operation of openapi.yaml, fuzzed by schemathesis, each case sent to all four targets:
+"""Every operation of openapi.yaml, fuzzed by schemathesis, each case sent to all five targets:
 every check on, positive and negative data, the spec's examples, the coverage phase, then random
 fuzzing. A case is generated once and sent to each target in turn; what a target is excused from
 is in `targets.LIMITS`, and nowhere else."""

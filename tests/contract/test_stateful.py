@@ -46,8 +46,9 @@ STEPS = 10
 
 
 def stateful_schema(endpoint: Endpoint) -> schemathesis.BaseSchema:
+    verify = {} if endpoint.ca_file is None else {"tls-verify": str(endpoint.ca_file)}
     config = schemathesis_config(
-        endpoint.base_url, phases={"stateful": {"generation": {"mode": "positive"}}}
+        endpoint.base_url, phases={"stateful": {"generation": {"mode": "positive"}}}, **verify
     )
     schema = schemathesis.openapi.from_path(SPEC, config=config)
     if endpoint.app is not None:
