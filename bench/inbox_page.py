@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -33,6 +30,7 @@ from bench.compare import Say
 from bench.postgres import local_cluster
 from bench.settings import Settings
 from mock_server.app import create_app
+from mock_server.server import ThreadedServer
 from mock_server.sms.config import DEFAULT_CONFIG_YAML, load_config
 from mock_server.sms.lifecycle import Outcome
 from mock_server.sms.store import MemoryStore, MessageStore, NewMessage, SqliteStore
@@ -87,25 +85,8 @@ def preload(store: MessageStore, conversations: int, messages: int) -> None:
 @contextmanager
 def served(store: MessageStore) -> Iterator[str]:
     """The mock (default config, real clock) on `store`, on a free port; its base URL."""
-    app = create_app(load_config(DEFAULT_CONFIG_YAML), store=store)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base_url + "/_mock/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        yield base_url
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with ThreadedServer(create_app(load_config(DEFAULT_CONFIG_YAML), store=store)) as server:
+        yield server.base_url
 
 
 def first_render_s(browser: webdriver.Chrome, base_url: str) -> float:
