@@ -62,11 +62,11 @@ class SharedJournal(RequestJournal):
         self._writer_lock = threading.Lock()
         # Entries recorded and entries the writer is done with (written, or dropped by a
         # failing store), so that a read waits for what came before it and not for later calls.
+        # The writer skips its gathering while any read waits (`_waiting`).
         self._progress = threading.Condition()
         self._recorded = 0
         self._done = 0
-        self._waiting = 0  # reads waiting for the writer
-        self._hurry = threading.Event()  # set while any read waits: the writer skips gathering
+        self._waiting = 0
 
     def record(self, entry: Entry) -> None:
         if not self.size:
@@ -97,13 +97,11 @@ class SharedJournal(RequestJournal):
             if self._done >= recorded:
                 return
             self._waiting += 1
-            self._hurry.set()
+            self._progress.notify_all()  # a writer gathering stops
             try:
                 self._progress.wait_for(lambda: self._done >= recorded, self._wait_s)
             finally:
                 self._waiting -= 1
-                if not self._waiting:
-                    self._hurry.clear()
 
     def _start_writer(self) -> None:
         # Started on first use, in the process that serves (not in a parent that forks workers).
@@ -120,7 +118,8 @@ class SharedJournal(RequestJournal):
             batch = [self._pending.get()]
             since = time.monotonic() - last_write
             if since < _GATHER_S:
-                self._hurry.wait(_GATHER_S - since)
+                with self._progress:
+                    self._progress.wait_for(lambda: self._waiting > 0, _GATHER_S - since)
             while len(batch) < _BATCH:
                 try:
                     batch.append(self._pending.get_nowait())
