@@ -249,19 +249,29 @@ def test_screenshot_for_the_readme(browser: webdriver.Chrome, api: httpx.Client)
     Path(SCREENSHOT).write_bytes(browser.get_screenshot_as_png())
 
 
-def test_the_search_keeps_the_conversations_that_match(
-    browser: webdriver.Chrome, api: httpx.Client
-) -> None:
+def two_conversations_shown(browser: webdriver.Chrome, api: httpx.Client) -> None:
+    """A pizza conversation (+61491570158) and a parcel one (+61491570159), both on the page."""
     wait_live(browser)
     send(api, "Pizza is on its way", to="+61491570158")
     last = send(api, "Your parcel arrived", to="+61491570159")
     wait_for(browser, f'[data-message-id="{last["id"]}"]')
 
+
+def search_for(browser: webdriver.Chrome, text: str, shown: list[str]) -> WebElement:
+    """Type `text` in the search; wait until the threads shown are those of `shown`."""
+    search = browser.find_element(By.ID, "search")
+    search.send_keys(text)
+    wait_for_texts(browser, "#threads .thread .phone", shown)
+    return search
+
+
+def test_the_search_keeps_the_conversations_that_match(
+    browser: webdriver.Chrome, api: httpx.Client
+) -> None:
+    two_conversations_shown(browser, api)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop: skip link
     assert browser.switch_to.active_element.get_attribute("class") == "skip"
-    browser.find_element(By.ID, "search").send_keys("pizza")
-    wait_for_texts(browser, "#threads .thread .phone", ["+61491570158"])
-    search = browser.find_element(By.ID, "search")
+    search = search_for(browser, "pizza", ["+61491570158"])
     search.send_keys(Keys.CONTROL, "a")  # a modifier stays down to the end of one send_keys
     search.send_keys(Keys.BACKSPACE, "0159")
     wait_for_texts(browser, "#threads .thread .phone", ["+61491570159"])
@@ -286,14 +296,8 @@ window.fetch = async (path, init) => {
 def test_a_search_typed_while_a_thread_is_read_shows_what_it_matches(
     browser: webdriver.Chrome, api: httpx.Client
 ) -> None:
-    wait_live(browser)
-    send(api, "Pizza is on its way", to="+61491570158")
-    last = send(api, "Your parcel arrived", to="+61491570159")
-    wait_for(browser, f'[data-message-id="{last["id"]}"]')
-    search = browser.find_element(By.ID, "search")
-    search.send_keys("pizza")
-    wait_for_texts(browser, "#threads .thread .phone", ["+61491570158"])
-
+    two_conversations_shown(browser, api)
+    search = search_for(browser, "pizza", ["+61491570158"])
     browser.execute_script(SLOW_THREAD_READS, "61491570158")
     search.send_keys(Keys.CONTROL, "a")
     search.send_keys(Keys.BACKSPACE)  # every conversation: the pizza thread is read again, late
